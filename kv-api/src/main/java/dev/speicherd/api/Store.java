@@ -1,0 +1,137 @@
+package dev.speicherd.api;
+
+/**
+ * A key-value store with memcached semantics: the contract every engine implements and every
+ * protocol speaks to.
+ *
+ * <p><b>Keys and values.</b> Keys are byte arrays compared by content. The store takes ownership
+ * of every array passed in: callers must not modify a key or value after passing it. Arrays the
+ * store hands out (in {@link Item}) must not be modified either.
+ *
+ * <p><b>Expiry.</b> Expiry times are absolute epoch milliseconds from the store's {@link Clock};
+ * {@link Item#NEVER} means none. An item whose expiry is at or before the clock's current time is
+ * never returned and counts as missing for every operation. Writing with an expiry in the past
+ * stores nothing visible: the key reads as missing afterwards.
+ *
+ * <p><b>Compare-and-swap.</b> Every mutation gives the resulting item a new token, larger than
+ * any the store handed out before (also across restarts of a durable engine). A token of {@code
+ * 0} passed as {@code expectedCas} means "no check".
+ *
+ * <p><b>Thread-safety.</b> Every method is safe to call from any number of threads at once.
+ * Operations on one key are linearizable: each appears to take effect atomically at one point
+ * between its call and return. Reads never block on other reads; writes to different keys do not
+ * wait for each other on a store-wide lock.
+ *
+ * <p><b>Failure.</b> A mutation that the engine cannot carry out for a reason of its own throws
+ * {@link StorageException}, and then it was not applied.
+ */
+public interface Store extends AutoCloseable {
+
+    /** The {@code expectedCas} that skips the compare-and-swap check. */
+    long ANY_CAS = 0L;
+
+    /**
+     * Reads the live item under {@code key}.
+     *
+     * @param key the key
+     * @return {@link Lookup.Hit} with the item, or {@link Lookup#MISS}
+     */
+    Lookup get(byte[] key);
+
+    /**
+     * Stores a value according to {@code mode}, optionally only if the live item's token is
+     * {@code expectedCas}.
+     *
+     * <p>For {@link WriteMode#APPEND} and {@link WriteMode#PREPEND} the existing item's flags and
+     * expiry are kept and {@code flags} and {@code expiresAt} are ignored, as memcached does.
+     *
+     * @param mode the storage condition
+     * @param key the key
+     * @param value the value (or the bytes to add, for append and prepend)
+     * @param flags the client flags
+     * @param expiresAt the absolute expiry, or {@link Item#NEVER}
+     * @param expectedCas the token the live item must have, or {@link #ANY_CAS}
+     * @return {@link WriteResult.Stored} with the new token; {@link WriteResult#NOT_STORED} when
+     *     the mode's condition fails; {@link WriteResult#EXISTS} or {@link WriteResult#NOT_FOUND}
+     *     when a compare-and-swap fails
+     * @throws StorageException if the engine cannot carry out the write
+     */
+    WriteResult write(
+            WriteMode mode, byte[] key, byte[] value, int flags, long expiresAt, long expectedCas);
+
+    /**
+     * Stores {@code value} unconditionally.
+     *
+     * @param key the key
+     * @param value the value
+     * @param flags the client flags
+     * @param expiresAt the absolute expiry, or {@link Item#NEVER}
+     * @return {@link WriteResult.Stored} with the new token
+     * @throws StorageException if the engine cannot carry out the write
+     */
+    default WriteResult set(byte[] key, byte[] value, int flags, long expiresAt) {
+        return write(WriteMode.SET, key, value, flags, expiresAt, ANY_CAS);
+    }
+
+    /**
+     * Removes the live item under {@code key}, optionally only if its token is {@code
+     * expectedCas}.
+     *
+     * @param key the key
+     * @param expectedCas the token the live item must have, or {@link #ANY_CAS}
+     * @return what happened
+     * @throws StorageException if the engine cannot carry out the removal
+     */
+    DeleteResult delete(byte[] key, long expectedCas);
+
+    /**
+     * Adds {@code delta} to, or subtracts it from, a counter: an item whose value is the decimal
+     * text of a 64-bit unsigned number. Increments wrap around at 2^64; decrements stop at 0.
+     * The result is stored as decimal text; flags and expiry are kept.
+     *
+     * @param key the key
+     * @param delta the 64-bit unsigned amount
+     * @param decrement true to subtract, false to add
+     * @param vivify what to create when the key is missing, or null to answer {@link
+     *     CounterResult#NOT_FOUND}
+     * @return the new value, or why there is none
+     * @throws StorageException if the engine cannot carry out the change
+     */
+    CounterResult adjust(byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify);
+
+    /**
+     * Changes the expiry of the live item under {@code key}.
+     *
+     * @param key the key
+     * @param expiresAt the new absolute expiry, or {@link Item#NEVER}
+     * @return {@link Lookup.Hit} with the touched item, or {@link Lookup#MISS}
+     * @throws StorageException if the engine cannot carry out the change
+     */
+    Lookup touch(byte[] key, long expiresAt);
+
+    /**
+     * Invalidates every item at time {@code atMillis}: at once when it is not in the future,
+     * otherwise from then on (memcached's {@code flush_all} with a delay). A later call replaces
+     * a pending delayed flush.
+     *
+     * @param atMillis when to flush, in epoch milliseconds
+     * @throws StorageException if the engine cannot carry out the flush
+     */
+    void flushAll(long atMillis);
+
+    /**
+     * Reports the store's occupancy.
+     *
+     * @return a snapshot; its fields are read one by one, not atomically together
+     */
+    StoreStats stats();
+
+    /**
+     * Releases the store's resources, flushing whatever a durable engine still holds. Further
+     * calls to other methods have undefined results.
+     *
+     * @throws StorageException if a durable engine cannot flush
+     */
+    @Override
+    void close();
+}
