@@ -1,0 +1,159 @@
+package dev.speicherd.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built speicherd jar running as a child process on free loopback ports, as a user would run
+ * it. Its standard error is collected line by line; {@link #start} returns once the server has
+ * logged that it is ready.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Process process;
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    final int speicherPort;
+    final int memcachedPort;
+
+    private ServerProcess(Process process, int speicherPort, int memcachedPort) {
+        this.process = process;
+        this.speicherPort = speicherPort;
+        this.memcachedPort = memcachedPort;
+        Thread.ofPlatform().daemon().name("speicherd-stderr").start(this::collectStderr);
+    }
+
+    /** The jar under test, as the build passes it in. */
+    static Path jar() {
+        String jar = System.getProperty("speicherd.jar", "../kv-server/target/kv-server.jar");
+        Path path = Path.of(jar).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("no jar at " + path + "; build kv-server first");
+        }
+        return path;
+    }
+
+    /** The java that runs these tests: a JDK >= 21, since the build requires one. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** A port that was free a moment ago. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the jar with both listeners on free ports and the given extra flags. */
+    static ServerProcess start(String... flags) {
+        return start(freePort(), freePort(), flags);
+    }
+
+    /** Starts the jar on the given ports with the given extra flags, and waits until ready. */
+    static ServerProcess start(int speicherPort, int memcachedPort, String... flags) {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", jar().toString(),
+                "--speicher-port", Integer.toString(speicherPort),
+                "--memcached-port", Integer.toString(memcachedPort)));
+        command.addAll(List.of(flags));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess server = new ServerProcess(process, speicherPort, memcachedPort);
+        server.awaitReady();
+        return server;
+    }
+
+    private void collectStderr() {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                stderr.add(line);
+                if (line.contains("speicherd") && line.contains(" ready: ")) {
+                    ready.countDown();
+                }
+            }
+        } catch (IOException e) {
+            stderr.add("(stderr closed: " + e.getMessage() + ")");
+        }
+    }
+
+    private void awaitReady() {
+        try {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("speicherd did not become ready; stderr:\n" + stderrText());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Everything the server wrote to standard error so far. */
+    String stderrText() {
+        return String.join("\n", stderr);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends SIGTERM and waits for the exit status. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    /** Sends SIGKILL, as a crash would, and waits for the process to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits for the process to exit by itself and returns its status. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("speicherd did not exit within " + STOP_TIMEOUT);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}

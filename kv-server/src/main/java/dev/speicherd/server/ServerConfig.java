@@ -1,0 +1,53 @@
+package dev.speicherd.server;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The effective configuration of one server, after flags and environment variables.
+ *
+ * @param speicherPort the speicher listener's port; 0 turns it off
+ * @param memcachedPort the memcached listener's port; 0 turns it off
+ * @param listen the address both listeners bind
+ * @param engine the storage engine
+ * @param dataDir where the log engine keeps its files
+ * @param fsync the log engine's durability policy
+ * @param memoryLimitBytes bytes of items held before LRU eviction; 0 for no limit
+ * @param maxItemBytes the largest value a client may store
+ * @param maxConnections open connections; past it new ones are refused
+ * @param idleTimeout how long a connection may stay silent; {@link Duration#ZERO} for ever
+ * @param verbosity 0 normal, 1 for {@code -v}, 2 for {@code -vv}
+ */
+public record ServerConfig(
+        int speicherPort,
+        int memcachedPort,
+        InetAddress listen,
+        Engine engine,
+        Path dataDir,
+        Fsync fsync,
+        long memoryLimitBytes,
+        int maxItemBytes,
+        int maxConnections,
+        Duration idleTimeout,
+        int verbosity) {
+
+    /** The storage engines. */
+    public enum Engine { MEMORY, LOG }
+
+    /** The log engine's fsync policies. */
+    public enum Fsync { ALWAYS, EVERYSEC, NO }
+
+    /**
+     * The largest speicher frame accepted: the largest item plus room for the JSON around it
+     * (the key, the command, quoting and escapes of the value).
+     *
+     * @return bytes
+     */
+    public int maxFrameBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxItemBytes + FRAME_HEADROOM_BYTES);
+    }
+
+    /** What a speicher frame may carry beyond the item itself. */
+    public static final int FRAME_HEADROOM_BYTES = 64 * 1024;
+}

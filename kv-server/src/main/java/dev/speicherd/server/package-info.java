@@ -1,0 +1,7 @@
+/**
+ * The server process: flags and configuration, the listeners with their accept threads, one
+ * virtual thread per connection, protocol selection by a connection's first byte, shutdown on
+ * signals, and the counters {@code stats} reports. The protocol handlers live in subpackages, one
+ * per protocol; this package is the only place that knows the codecs and the engines together.
+ */
+package dev.speicherd.server;

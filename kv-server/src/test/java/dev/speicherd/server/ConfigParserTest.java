@@ -1,0 +1,110 @@
+package dev.speicherd.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigParserTest {
+
+    private static ServerConfig parse(Map<String, String> env, String... args) throws UsageException {
+        return assertInstanceOf(ConfigParser.Request.Run.class, ConfigParser.parse(args, env)).config();
+    }
+
+    private static ServerConfig parse(String... args) throws UsageException {
+        return parse(Map.of(), args);
+    }
+
+    @Test
+    void defaultsAreTheSpecs() throws Exception {
+        ServerConfig c = parse();
+        assertEquals(14567, c.speicherPort());
+        assertEquals(11211, c.memcachedPort());
+        assertEquals(InetAddress.getByName("127.0.0.1"), c.listen());
+        assertEquals(ServerConfig.Engine.MEMORY, c.engine());
+        assertEquals(Path.of("./data"), c.dataDir());
+        assertEquals(ServerConfig.Fsync.EVERYSEC, c.fsync());
+        assertEquals(64L << 20, c.memoryLimitBytes());
+        assertEquals(1 << 20, c.maxItemBytes());
+        assertEquals(1024, c.maxConnections());
+        assertEquals(Duration.ZERO, c.idleTimeout());
+        assertEquals(0, c.verbosity());
+    }
+
+    @Test
+    void shortAndLongNamesAndInlineValues() throws Exception {
+        ServerConfig c = parse("-p", "1", "--speicher-port=2", "-l", "0.0.0.0", "--engine", "LOG",
+                "--data-dir", "/tmp/d", "--fsync=always", "-m", "128", "-I", "2m", "-c", "7",
+                "--idle-timeout", "30", "-vv");
+        assertEquals(1, c.memcachedPort());
+        assertEquals(2, c.speicherPort());
+        assertEquals(InetAddress.getByName("0.0.0.0"), c.listen());
+        assertEquals(ServerConfig.Engine.LOG, c.engine());
+        assertEquals(ServerConfig.Fsync.ALWAYS, c.fsync());
+        assertEquals(128L << 20, c.memoryLimitBytes(), "a bare -m is MiB, as in memcached");
+        assertEquals(2 << 20, c.maxItemBytes());
+        assertEquals(7, c.maxConnections());
+        assertEquals(Duration.ofSeconds(30), c.idleTimeout());
+        assertEquals(2, c.verbosity());
+    }
+
+    @Test
+    void theFlagWinsOverItsEnvironmentVariableWhichWinsOverTheDefault() throws Exception {
+        Map<String, String> env = Map.of("SPEICHERD_MEMCACHED_PORT", "3", "SPEICHERD_MAX_ITEM_SIZE", "4k");
+        assertEquals(3, parse(env).memcachedPort());
+        assertEquals(4096, parse(env).maxItemBytes());
+        assertEquals(5, parse(env, "-p", "5").memcachedPort());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1024, 1024", "1k, 1024", "64m, 67108864", "1g, 1073741824", "2K, 2048"})
+    void sizes(String text, long bytes) {
+        assertEquals(bytes, ConfigParser.size(text, 1));
+    }
+
+    @Test
+    void theItemSizeLimitAtItsEdges() throws Exception {
+        assertEquals(1024, parse("-I", "1024").maxItemBytes());
+        assertThrows(UsageException.class, () -> parse("-I", "1023"));
+        assertEquals(1 << 30, parse("-I", "1g", "-m", "0").maxItemBytes());
+        assertThrows(UsageException.class, () -> parse("-I", "1073741825", "-m", "0"));
+        UsageException e = assertThrows(UsageException.class, () -> parse("-I", "65m"));
+        assertTrue(e.getMessage().contains("memory limit"), e.getMessage());
+    }
+
+    @Test
+    void portsAtTheirEdges() throws Exception {
+        assertEquals(65535, parse("-p", "65535").memcachedPort());
+        assertEquals(0, parse("-p", "0").memcachedPort());
+        assertThrows(UsageException.class, () -> parse("-p", "65536"));
+        assertThrows(UsageException.class, () -> parse("-p", "-1"));
+    }
+
+    @Test
+    void errorsNameTheFlag() {
+        UsageException e = assertThrows(UsageException.class, () -> parse("--fsync", "maybe"));
+        assertEquals("--fsync: must be one of always, everysec, no, got 'maybe'", e.getMessage());
+        e = assertThrows(UsageException.class, () -> parse("-c"));
+        assertEquals("-c needs a value (N)", e.getMessage());
+        e = assertThrows(UsageException.class, () -> parse(Map.of("SPEICHERD_ENGINE", "tape")));
+        assertTrue(e.getMessage().startsWith("--engine"), e.getMessage());
+    }
+
+    @Test
+    void helpAndVersionAreRequestsOfTheirOwn() throws Exception {
+        assertInstanceOf(ConfigParser.Request.Help.class, ConfigParser.parse(new String[] {"-h"}, Map.of()));
+        assertInstanceOf(ConfigParser.Request.Version.class,
+                ConfigParser.parse(new String[] {"--version"}, Map.of()));
+        for (Flag flag : Flag.values()) {
+            assertTrue(ConfigParser.help().contains(flag.name), flag.name);
+        }
+    }
+}
