@@ -1,0 +1,106 @@
+package dev.speicherd.server.speicher;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.speicherd.codec.ProtocolException;
+import dev.speicherd.codec.speicher.SpeicherCommand;
+import dev.speicherd.codec.speicher.SpeicherFrameReader;
+import dev.speicherd.codec.speicher.SpeicherFrameWriter;
+import dev.speicherd.codec.speicher.SpeicherResponse;
+import dev.speicherd.server.ServerContext;
+import dev.speicherd.server.ServerStats;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** One speicher connection: its reader, its writer, and the bytes it has not yet counted. */
+final class SpeicherSession {
+
+    private static final System.Logger LOG = System.getLogger(SpeicherSession.class.getName());
+
+    /** Output buffer per connection: room for a pipelined batch of small answers. */
+    static final int OUTPUT_BUFFER_BYTES = 16 * 1024;
+
+    private final BufferedInputStream in;
+    private final SpeicherFrameReader reader;
+    private final SpeicherFrameWriter writer;
+    private final ServerContext context;
+    private final ServerStats stats;
+    private long countedIn;
+    private long countedOut;
+
+    SpeicherSession(BufferedInputStream in, OutputStream out, ServerContext context) {
+        this.in = in;
+        this.reader = new SpeicherFrameReader(in, context.config().maxFrameBytes());
+        this.writer = new SpeicherFrameWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
+        this.context = context;
+        this.stats = context.stats();
+    }
+
+    /** Serves requests until the client hangs up (returns) or the stream breaks (returns or throws). */
+    void run() throws IOException {
+        try {
+            while (true) {
+                SpeicherResponse response;
+                try {
+                    SpeicherCommand command = reader.read();
+                    if (command == null) {
+                        flush();
+                        return;
+                    }
+                    response = SpeicherDispatch.execute(command, context);
+                } catch (ProtocolException e) {
+                    response = new SpeicherResponse.BadRequest(e.getMessage());
+                    switch (e) {
+                        case ProtocolException.MalformedRequest wrong ->
+                                LOG.log(DEBUG, "bad request: {0}", wrong.getMessage());
+                        case ProtocolException.BrokenStream broken -> {
+                            LOG.log(DEBUG, "closing: {0}", broken.getMessage());
+                            answer(response);
+                            flush();
+                            return;
+                        }
+                    }
+                } catch (EOFException e) {
+                    flushOwedAnswers(e);
+                    throw e;
+                }
+                answer(response);
+                if (in.available() == 0) {
+                    flush();
+                }
+            }
+        } finally {
+            count();
+        }
+    }
+
+    private void answer(SpeicherResponse response) throws IOException {
+        stats.speicherRequests.increment();
+        writer.write(response);
+    }
+
+    private void flush() throws IOException {
+        writer.flush();
+        count();
+    }
+
+    /** Before giving up on a frame cut short, sends the answers to the whole ones before it. */
+    private void flushOwedAnswers(EOFException cause) {
+        try {
+            flush();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Adds the bytes moved since the last call to the server's counters. */
+    private void count() {
+        stats.bytesRead.add(reader.bytesRead() - countedIn);
+        countedIn = reader.bytesRead();
+        stats.bytesWritten.add(writer.bytesWritten() - countedOut);
+        countedOut = writer.bytesWritten();
+    }
+}
