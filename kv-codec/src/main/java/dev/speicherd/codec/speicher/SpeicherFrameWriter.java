@@ -44,7 +44,6 @@ public final class SpeicherFrameWriter {
      * @throws IOException when writing fails
      */
     public void write(SpeicherResponse response) throws IOException {
-        frame.clear(RETAINED_BUFFER_BYTES);
         frame.append(HEADER_PLACEHOLDER);
         switch (response) {
             case SpeicherResponse.Ok ok -> frame.append(SpeicherWords.OK_BODY);
@@ -57,8 +56,12 @@ public final class SpeicherFrameWriter {
                     frame.append(SpeicherWords.SERVER_ERROR_PREFIX).appendString(error.error()).append(SpeicherWords.BODY_END);
         }
         frame.putInt(0, frame.size() - SpeicherWords.HEADER_BYTES);
-        out.write(frame.array(), 0, frame.size());
-        bytesWritten += frame.size();
+        try {
+            out.write(frame.array(), 0, frame.size());
+            bytesWritten += frame.size();
+        } finally {
+            frame.clear(RETAINED_BUFFER_BYTES);
+        }
     }
 
     /**

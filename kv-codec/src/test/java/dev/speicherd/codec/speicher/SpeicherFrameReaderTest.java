@@ -254,8 +254,17 @@ class SpeicherFrameReaderTest {
     }
 
     @Test
+    void nestingUpToTheLimitIsKept() throws IOException {
+        int depth = JsonValidator.MAX_DEPTH - 1; // the request object itself is one level
+        String value = "[".repeat(depth) + "]".repeat(depth);
+        SpeicherFrameReader r = new SpeicherFrameReader(new ByteArrayInputStream(
+                frame("{\"command\":\"SET\",\"key\":\"k\",\"value\":" + value + "}")), 1 << 20);
+        assertEquals(new SpeicherCommand.Set(utf8("k"), utf8(value)), r.read());
+    }
+
+    @Test
     void nestingDeeperThanTheLimitIsMalformed() {
-        int depth = JsonValidator.MAX_DEPTH; // the request object itself is one level
+        int depth = JsonValidator.MAX_DEPTH;
         String value = "[".repeat(depth) + "]".repeat(depth);
         SpeicherFrameReader r = new SpeicherFrameReader(new ByteArrayInputStream(
                 frame("{\"command\":\"SET\",\"key\":\"k\",\"value\":" + value + "}")), 1 << 20);

@@ -11,7 +11,6 @@ import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -63,7 +62,9 @@ final class SpeicherSession {
                             return;
                         }
                     }
-                } catch (EOFException e) {
+                } catch (IOException e) {
+                    // Cut off inside a frame, idle too long, or reset: the whole requests before
+                    // it are still owed their answers, if the socket takes them.
                     flushOwedAnswers(e);
                     throw e;
                 }
@@ -87,8 +88,7 @@ final class SpeicherSession {
         count();
     }
 
-    /** Before giving up on a frame cut short, sends the answers to the whole ones before it. */
-    private void flushOwedAnswers(EOFException cause) {
+    private void flushOwedAnswers(IOException cause) {
         try {
             flush();
         } catch (IOException e) {
