@@ -1,0 +1,517 @@
+package dev.speicherd.codec.memcached;
+
+import dev.speicherd.api.WriteMode;
+import dev.speicherd.codec.ProtocolException;
+import dev.speicherd.codec.memcached.MemcachedCommand.MetaFlag;
+import dev.speicherd.codec.memcached.MemcachedCommand.MetaVerb;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads memcached text-protocol requests from a stream, one {@link #read} per command: the
+ * command line, and for storage commands the data block after it.
+ *
+ * <p>Errors follow memcached 1.6.18: a malformed line throws {@link
+ * ProtocolException.MalformedRequest} whose message is what follows {@code CLIENT_ERROR}, and
+ * the stream stays in step (a storage command with a bad line does not swallow its data, as in
+ * memcached); an unknown command is {@link MemcachedCommand.Unknown}; a data block over the item
+ * size limit is skipped and read as {@link MemcachedCommand.TooLarge}; a line longer than {@link
+ * #MAX_LINE_BYTES} throws {@link ProtocolException.BrokenStream}, since where the next request
+ * starts is lost. Lines end in {@code \r\n}; a bare {@code \n} is accepted, as memcached does.
+ *
+ * <p>Not thread-safe: one reader per connection.
+ */
+public final class MemcachedTextReader {
+
+    /** The longest key, as memcached's {@code KEY_MAX_LENGTH}. */
+    public static final int MAX_KEY_BYTES = 250;
+    /**
+     * The longest command line, without its line end. It bounds the keys of one multi-get: 1 MiB
+     * holds some 4,000 keys of 250 bytes or 100,000 of 10. memcached reads get lines of any
+     * length and other lines up to 2,048 bytes; one bound is simpler and still keeps a client from
+     * making us buffer without end.
+     */
+    public static final int MAX_LINE_BYTES = 1024 * 1024;
+
+    private static final int INITIAL_BUFFER_BYTES = 16 * 1024;
+    /** 30 days: exptimes up to this are relative seconds, larger ones Unix times. */
+    public static final long RELATIVE_EXPTIME_LIMIT_SECONDS = 60L * 60 * 24 * 30;
+
+    private static final String BAD_FORMAT = "bad command line format";
+    private static final String BAD_DELETE = "bad command line format.  Usage: delete <key> [noreply]";
+    private static final String BAD_DELTA = "invalid numeric delta argument";
+    private static final String BAD_EXPTIME = "invalid exptime argument";
+    private static final String BAD_CHUNK = "bad data chunk";
+    private static final String NOREPLY = "noreply";
+
+    private final InputStream in;
+    private final int maxItemBytes;
+    private byte[] buf = new byte[INITIAL_BUFFER_BYTES];
+    private int pos;
+    private int limit;
+    private long bytesRead;
+
+    private int lineStart;
+    private int lineEnd;
+    private int[] tokenStart = new int[8];
+    private int[] tokenEnd = new int[8];
+    private int tokens;
+
+    /**
+     * Creates a reader.
+     *
+     * @param in the connection's input
+     * @param maxItemBytes the largest data block a storage command may carry
+     */
+    public MemcachedTextReader(InputStream in, int maxItemBytes) {
+        this.in = in;
+        this.maxItemBytes = maxItemBytes;
+    }
+
+    /**
+     * Reads the next command.
+     *
+     * @return the command, or {@code null} when the client closed the connection between commands
+     * @throws ProtocolException.MalformedRequest for a malformed request; the stream is in step
+     * @throws ProtocolException.BrokenStream for a line over {@link #MAX_LINE_BYTES}
+     * @throws EOFException when the client closed the connection inside a data block
+     * @throws IOException when reading fails
+     */
+    public MemcachedCommand read() throws IOException {
+        if (pos == limit && buf.length > INITIAL_BUFFER_BYTES) {
+            buf = new byte[INITIAL_BUFFER_BYTES]; // a long line is over: do not keep its buffer
+            pos = limit = 0;
+        }
+        if (!readLine()) {
+            return null;
+        }
+        tokenize();
+        if (tokens == 0) {
+            return new MemcachedCommand.Unknown();
+        }
+        return switch (word(0)) {
+            case "get" -> get(false, false);
+            case "gets" -> get(true, false);
+            case "gat" -> get(false, true);
+            case "gats" -> get(true, true);
+            case "set" -> store(WriteMode.SET, false);
+            case "add" -> store(WriteMode.ADD, false);
+            case "replace" -> store(WriteMode.REPLACE, false);
+            case "append" -> store(WriteMode.APPEND, false);
+            case "prepend" -> store(WriteMode.PREPEND, false);
+            case "cas" -> store(WriteMode.SET, true);
+            case "delete" -> delete();
+            case "incr" -> arithmetic(false);
+            case "decr" -> arithmetic(true);
+            case "touch" -> touch();
+            case "mg" -> meta(MetaVerb.GET);
+            case "ms" -> meta(MetaVerb.SET);
+            case "md" -> meta(MetaVerb.DELETE);
+            case "ma" -> meta(MetaVerb.ARITHMETIC);
+            case "me" -> meta(MetaVerb.DEBUG);
+            case "mn" -> new MemcachedCommand.Meta(MetaVerb.NOOP, new byte[0], List.of(), null);
+            case "flush_all" -> flushAll();
+            case "version" -> new MemcachedCommand.Version();
+            case "verbosity" -> tokens >= 2 ? new MemcachedCommand.Verbosity(noreply()) : unknown();
+            case "stats" -> new MemcachedCommand.Stats(tokens == 1 ? "" : text(tokenStart[1], tokenEnd[tokens - 1]));
+            case "cache_memlimit" -> cacheMemlimit();
+            case "shutdown" -> new MemcachedCommand.Shutdown();
+            case "quit" -> new MemcachedCommand.Quit();
+            default -> unknown();
+        };
+    }
+
+    /**
+     * Tells whether input is waiting that can be read without blocking: when there is none, the
+     * caller flushes its answers.
+     */
+    public boolean hasBufferedInput() throws IOException {
+        return pos < limit || in.available() > 0;
+    }
+
+    /** Bytes taken from the stream so far. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    // ---- commands
+
+    private MemcachedCommand get(boolean withCas, boolean touch) throws IOException {
+        int first = touch ? 2 : 1;
+        if (tokens <= first) {
+            return unknown();
+        }
+        long exptime = touch ? exptime(1) : 0;
+        List<byte[]> keys = new ArrayList<>(tokens - first);
+        for (int i = first; i < tokens; i++) {
+            keys.add(key(i));
+        }
+        return new MemcachedCommand.Get(keys, withCas, touch, exptime);
+    }
+
+    private MemcachedCommand store(WriteMode mode, boolean cas) throws IOException {
+        int required = cas ? 6 : 5;
+        if (tokens != required && tokens != required + 1) {
+            return unknown();
+        }
+        byte[] key = key(1);
+        int flags;
+        long exptime;
+        long length;
+        long casUnique = 0;
+        try {
+            flags = (int) unsigned(2, 0xFFFF_FFFFL);
+            exptime = signed(3);
+            length = signed(4);
+            if (cas) {
+                casUnique = unsigned64(5);
+            }
+        } catch (NumberFormatException e) {
+            throw malformed(BAD_FORMAT);
+        }
+        if (length < 0 || length > Integer.MAX_VALUE - 2) {
+            throw malformed(BAD_FORMAT);
+        }
+        boolean noreply = noreply();
+        if (length > maxItemBytes) {
+            skip(length + 2);
+            return new MemcachedCommand.TooLarge(noreply);
+        }
+        byte[] value = data((int) length);
+        return new MemcachedCommand.Store(mode, key, flags, exptime, cas, casUnique, value, noreply);
+    }
+
+    private MemcachedCommand delete() throws IOException {
+        if (tokens < 2 || tokens > 4) {
+            return unknown();
+        }
+        byte[] key = key(1);
+        boolean noreply = noreply();
+        int extra = tokens - 2 - (noreply ? 1 : 0);
+        if (extra > 1 || (extra == 1 && !word(2).equals("0"))) {
+            throw malformed(BAD_DELETE);
+        }
+        return new MemcachedCommand.Delete(key, noreply);
+    }
+
+    private MemcachedCommand arithmetic(boolean decrement) throws IOException {
+        if (tokens != 3 && tokens != 4) {
+            return unknown();
+        }
+        byte[] key = key(1);
+        long delta;
+        try {
+            delta = unsigned64(2);
+        } catch (NumberFormatException e) {
+            throw malformed(BAD_DELTA);
+        }
+        return new MemcachedCommand.Arithmetic(key, delta, decrement, noreply());
+    }
+
+    private MemcachedCommand touch() throws IOException {
+        if (tokens != 3 && tokens != 4) {
+            return unknown();
+        }
+        byte[] key = key(1);
+        return new MemcachedCommand.Touch(key, exptime(2), noreply());
+    }
+
+    private MemcachedCommand flushAll() throws IOException {
+        boolean noreply = noreply();
+        int args = tokens - 1 - (noreply ? 1 : 0);
+        if (args > 1) {
+            return unknown();
+        }
+        long delay = 0;
+        if (args == 1) {
+            try {
+                delay = signed(1);
+            } catch (NumberFormatException e) {
+                throw malformed(BAD_FORMAT);
+            }
+        }
+        return new MemcachedCommand.FlushAll(delay, noreply);
+    }
+
+    private MemcachedCommand cacheMemlimit() {
+        if (tokens != 2 && tokens != 3) {
+            return unknown();
+        }
+        try {
+            return new MemcachedCommand.CacheMemlimit(unsigned(1, Long.MAX_VALUE >> 20), noreply());
+        } catch (NumberFormatException e) {
+            return unknown(); // memcached answers a bad size with ERROR
+        }
+    }
+
+    private MemcachedCommand meta(MetaVerb verb) throws IOException {
+        boolean set = verb == MetaVerb.SET;
+        int firstFlag = set ? 3 : 2;
+        if (tokens < firstFlag) {
+            throw malformed(BAD_FORMAT);
+        }
+        if (tokenEnd[1] - tokenStart[1] > MAX_KEY_BYTES) {
+            throw malformed(BAD_FORMAT);
+        }
+        long length = 0;
+        if (set) {
+            try {
+                length = signed(2);
+            } catch (NumberFormatException e) {
+                throw malformed(BAD_CHUNK);
+            }
+            if (length < 0 || length > Integer.MAX_VALUE - 2) {
+                throw malformed(BAD_CHUNK);
+            }
+        }
+        String allowed = MetaFlags.allowed(verb);
+        List<MetaFlag> flags = new ArrayList<>(tokens - firstFlag);
+        long seen = 0;
+        for (int i = firstFlag; i < tokens; i++) {
+            char name = (char) (buf[tokenStart[i]] & 0xFF);
+            if (allowed.indexOf(name) < 0) {
+                throw malformed("invalid flag");
+            }
+            long bit = 1L << (name - 'A');
+            if ((seen & bit) != 0) {
+                throw malformed("duplicate flag");
+            }
+            seen |= bit;
+            flags.add(new MetaFlag(name, text(tokenStart[i] + 1, tokenEnd[i])));
+        }
+        byte[] key = copy(1);
+        if ((seen & (1L << ('b' - 'A'))) != 0) {
+            try {
+                key = Base64.getDecoder().decode(key);
+            } catch (IllegalArgumentException e) {
+                throw malformed("key is not valid base64");
+            }
+        }
+        checkKey(key);
+        byte[] value = null;
+        if (set) {
+            if (length > maxItemBytes) {
+                skip(length + 2);
+                return new MemcachedCommand.TooLarge(false);
+            }
+            value = data((int) length);
+        }
+        return new MemcachedCommand.Meta(verb, key, List.copyOf(flags), value);
+    }
+
+    // ---- tokens
+
+    private String word(int i) {
+        return new String(buf, tokenStart[i], tokenEnd[i] - tokenStart[i], StandardCharsets.ISO_8859_1);
+    }
+
+    private String text(int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private boolean noreply() {
+        return tokens > 1 && tokenEnd[tokens - 1] - tokenStart[tokens - 1] == NOREPLY.length()
+                && word(tokens - 1).equals(NOREPLY);
+    }
+
+    private byte[] key(int i) throws ProtocolException {
+        if (tokenEnd[i] - tokenStart[i] > MAX_KEY_BYTES) {
+            throw malformed(BAD_FORMAT);
+        }
+        byte[] key = copy(i);
+        checkKey(key);
+        return key;
+    }
+
+    private static void checkKey(byte[] key) throws ProtocolException {
+        if (key.length == 0 || key.length > MAX_KEY_BYTES) {
+            throw malformed(BAD_FORMAT);
+        }
+        for (byte b : key) {
+            if ((b >= 0 && b <= ' ') || b == 0x7F) {
+                throw malformed(BAD_FORMAT);
+            }
+        }
+    }
+
+    private byte[] copy(int i) {
+        byte[] bytes = new byte[tokenEnd[i] - tokenStart[i]];
+        System.arraycopy(buf, tokenStart[i], bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    private long exptime(int i) throws ProtocolException {
+        try {
+            return signed(i);
+        } catch (NumberFormatException e) {
+            throw malformed(BAD_EXPTIME);
+        }
+    }
+
+    /** A decimal number with an optional minus sign that fits 32 signed bits. */
+    private long signed(int i) {
+        int s = tokenStart[i];
+        boolean negative = buf[s] == '-';
+        long value = digits(negative ? s + 1 : s, tokenEnd[i], Integer.MAX_VALUE + (negative ? 1L : 0L));
+        return negative ? -value : value;
+    }
+
+    private long unsigned(int i, long max) {
+        return digits(tokenStart[i], tokenEnd[i], max);
+    }
+
+    private long unsigned64(int i) {
+        int from = tokenStart[i];
+        int to = tokenEnd[i];
+        if (to - from > 20) {
+            throw new NumberFormatException();
+        }
+        for (int p = from; p < to; p++) {
+            if (buf[p] < '0' || buf[p] > '9') {
+                throw new NumberFormatException();
+            }
+        }
+        return Long.parseUnsignedLong(new String(buf, from, to - from, StandardCharsets.ISO_8859_1));
+    }
+
+    private long digits(int from, int to, long max) {
+        if (from >= to || to - from > 19) {
+            throw new NumberFormatException();
+        }
+        long value = 0;
+        for (int p = from; p < to; p++) {
+            int d = buf[p] - '0';
+            if (d < 0 || d > 9) {
+                throw new NumberFormatException();
+            }
+            value = value * 10 + d;
+        }
+        if (value > max) {
+            throw new NumberFormatException();
+        }
+        return value;
+    }
+
+    private void tokenize() {
+        tokens = 0;
+        int p = lineStart;
+        while (p < lineEnd) {
+            while (p < lineEnd && buf[p] == ' ') {
+                p++;
+            }
+            if (p == lineEnd) {
+                break;
+            }
+            int start = p;
+            while (p < lineEnd && buf[p] != ' ') {
+                p++;
+            }
+            if (tokens == tokenStart.length) {
+                tokenStart = java.util.Arrays.copyOf(tokenStart, tokens * 2);
+                tokenEnd = java.util.Arrays.copyOf(tokenEnd, tokens * 2);
+            }
+            tokenStart[tokens] = start;
+            tokenEnd[tokens] = p;
+            tokens++;
+        }
+    }
+
+    private static MemcachedCommand unknown() {
+        return new MemcachedCommand.Unknown();
+    }
+
+    private static ProtocolException.MalformedRequest malformed(String message) {
+        return new ProtocolException.MalformedRequest(message);
+    }
+
+    // ---- bytes
+
+    /** Finds the next line; false at the end of input (a partial last line is dropped). */
+    private boolean readLine() throws IOException {
+        int scan = pos;
+        while (true) {
+            for (int p = scan; p < limit; p++) {
+                if (buf[p] == '\n') {
+                    lineStart = pos;
+                    lineEnd = p > pos && buf[p - 1] == '\r' ? p - 1 : p;
+                    pos = p + 1;
+                    return true;
+                }
+            }
+            if (limit - pos > MAX_LINE_BYTES + 1) {
+                throw new ProtocolException.BrokenStream("line too long");
+            }
+            compact();
+            scan = limit;
+            if (limit == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE_BYTES + 2));
+            }
+            if (!fill()) {
+                return false;
+            }
+        }
+    }
+
+    private void compact() {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        }
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n < 0) {
+            return false;
+        }
+        limit += n;
+        bytesRead += n;
+        return true;
+    }
+
+    /** Reads a data block of {@code length} bytes and the {@code \r\n} after it. */
+    private byte[] data(int length) throws IOException {
+        byte[] data = new byte[length];
+        int buffered = Math.min(length, limit - pos);
+        System.arraycopy(buf, pos, data, 0, buffered);
+        pos += buffered;
+        if (buffered < length) {
+            int n = in.readNBytes(data, buffered, length - buffered);
+            bytesRead += n;
+            if (n < length - buffered) {
+                throw new EOFException("connection closed inside a data block");
+            }
+        }
+        int cr = readByte();
+        int lf = readByte();
+        if (cr != '\r' || lf != '\n') {
+            throw malformed(BAD_CHUNK);
+        }
+        return data;
+    }
+
+    private int readByte() throws IOException {
+        if (pos == limit) {
+            pos = limit = 0;
+            if (!fill()) {
+                throw new EOFException("connection closed inside a data block");
+            }
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    private void skip(long n) throws IOException {
+        long buffered = Math.min(n, limit - pos);
+        pos += (int) buffered;
+        if (buffered < n) {
+            in.skipNBytes(n - buffered);
+            bytesRead += n - buffered;
+        }
+    }
+}
