@@ -120,6 +120,15 @@ public interface Store extends AutoCloseable {
     void flushAll(long atMillis);
 
     /**
+     * Changes the memory limit at run time (memcached's {@code cache_memlimit}). A store holding
+     * more than the new limit evicts down to it before returning.
+     *
+     * @param limitBytes the new limit in bytes, by the engine's accounting; 0 for none
+     * @throws IllegalArgumentException if {@code limitBytes} is negative
+     */
+    void setMemoryLimit(long limitBytes);
+
+    /**
      * Reports the store's occupancy.
      *
      * @return a snapshot; its fields are read one by one, not atomically together

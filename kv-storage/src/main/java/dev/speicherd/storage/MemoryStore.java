@@ -62,7 +62,7 @@ public final class MemoryStore implements Store {
     private static final System.Logger LOG = System.getLogger(MemoryStore.class.getName());
 
     private final Clock clock;
-    private final long limitBytes;
+    private volatile long limitBytes;
     private final ConcurrentHashMap<Key, Slot> map = new ConcurrentHashMap<>();
     private final AtomicLong lastCas = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -298,6 +298,15 @@ public final class MemoryStore implements Store {
                 }
             }
         }
+    }
+
+    @Override
+    public void setMemoryLimit(long limitBytes) {
+        if (limitBytes < 0) {
+            throw new IllegalArgumentException("memory limit must not be negative: " + limitBytes);
+        }
+        this.limitBytes = limitBytes;
+        enforceLimit(null);
     }
 
     @Override

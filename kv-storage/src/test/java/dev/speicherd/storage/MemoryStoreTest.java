@@ -92,6 +92,25 @@ final class MemoryStoreTest {
     }
 
     @Test
+    void loweringTheLimitAtRunTimeEvictsDownToItAndRaisingItStopsEviction() {
+        try (MemoryStore store = quietStore(0)) {
+            for (int i = 0; i < ROOM_FOR; i++) {
+                store.set(key(i), value(i), 0, Item.NEVER);
+            }
+            store.setMemoryLimit(LIMIT / 2);
+            assertEquals(LIMIT / 2, store.stats().limitBytes());
+            assertTrue(store.stats().bytes() <= LIMIT / 2, store.stats().toString());
+            assertEquals(ROOM_FOR / 2, store.stats().evictions());
+            store.setMemoryLimit(0);
+            for (int i = 0; i < ROOM_FOR; i++) {
+                store.set(key(i), value(i), 0, Item.NEVER);
+            }
+            assertEquals(ROOM_FOR, store.stats().currItems());
+            assertThrows(IllegalArgumentException.class, () -> store.setMemoryLimit(-1));
+        }
+    }
+
+    @Test
     void aRecentlyReadItemStaysWhileUnreadOnesAreEvicted() {
         try (MemoryStore store = quietStore(LIMIT)) {
             for (int i = 0; i < ROOM_FOR; i++) {

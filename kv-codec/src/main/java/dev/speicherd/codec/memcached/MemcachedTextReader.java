@@ -116,12 +116,12 @@ public final class MemcachedTextReader {
             case "me" -> meta(MetaVerb.DEBUG);
             case "mn" -> new MemcachedCommand.Meta(MetaVerb.NOOP, new byte[0], List.of(), null);
             case "flush_all" -> flushAll();
-            case "version" -> new MemcachedCommand.Version();
-            case "verbosity" -> tokens >= 2 ? new MemcachedCommand.Verbosity(noreply()) : unknown();
+            case "version" -> tokens == 1 ? new MemcachedCommand.Version() : unknown();
+            case "verbosity" -> tokens == 2 || tokens == 3 ? new MemcachedCommand.Verbosity(noreply()) : unknown();
             case "stats" -> new MemcachedCommand.Stats(tokens == 1 ? "" : text(tokenStart[1], tokenEnd[tokens - 1]));
             case "cache_memlimit" -> cacheMemlimit();
             case "shutdown" -> new MemcachedCommand.Shutdown();
-            case "quit" -> new MemcachedCommand.Quit();
+            case "quit" -> tokens == 1 ? new MemcachedCommand.Quit() : unknown();
             default -> unknown();
         };
     }
