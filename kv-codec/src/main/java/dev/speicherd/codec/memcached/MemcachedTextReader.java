@@ -116,12 +116,13 @@ public final class MemcachedTextReader {
             case "me" -> meta(MetaVerb.DEBUG);
             case "mn" -> new MemcachedCommand.Meta(MetaVerb.NOOP, new byte[0], List.of(), null);
             case "flush_all" -> flushAll();
-            case "version" -> tokens == 1 ? new MemcachedCommand.Version() : unknown();
+            case "version" -> new MemcachedCommand.Version(); // memcached ignores arguments
+
             case "verbosity" -> tokens == 2 || tokens == 3 ? new MemcachedCommand.Verbosity(noreply()) : unknown();
             case "stats" -> new MemcachedCommand.Stats(tokens == 1 ? "" : text(tokenStart[1], tokenEnd[tokens - 1]));
             case "cache_memlimit" -> cacheMemlimit();
             case "shutdown" -> new MemcachedCommand.Shutdown();
-            case "quit" -> tokens == 1 ? new MemcachedCommand.Quit() : unknown();
+            case "quit" -> new MemcachedCommand.Quit();
             default -> unknown();
         };
     }
@@ -253,6 +254,9 @@ public final class MemcachedTextReader {
         boolean set = verb == MetaVerb.SET;
         int firstFlag = set ? 3 : 2;
         if (tokens < firstFlag) {
+            if (tokens == 1 && verb != MetaVerb.DEBUG) {
+                return unknown(); // memcached answers a keyless mg, ms, md or ma with ERROR
+            }
             throw malformed(BAD_FORMAT);
         }
         if (tokenEnd[1] - tokenStart[1] > MAX_KEY_BYTES) {

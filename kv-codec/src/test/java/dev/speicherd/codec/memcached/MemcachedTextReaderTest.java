@@ -148,7 +148,7 @@ class MemcachedTextReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "bogus", "GET k", "get", "set k 0 0", "touch k", "incr k", "delete", "verbosity",
-        "gat 10", "cache_memlimit abc", "flush_all 1 2 3"})
+        "gat 10", "cache_memlimit abc", "flush_all 1 2 3", "mg", "ms", "md", "ma"})
     void unknownOrIncompleteCommandsAreErrors(String line) throws IOException {
         assertInstanceOf(MemcachedCommand.Unknown.class, reader(line + "\r\n").read());
     }
@@ -156,7 +156,7 @@ class MemcachedTextReaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"set k 0 0 -1", "set k 0 0 abc", "set k x 0 1", "set k 4294967296 0 1",
         "set k 0 99999999999 1", "incr k -1", "incr k 18446744073709551616", "touch k x", "delete k 5",
-        "flush_all x", "gat x k", "mg", "ms k", "ms k x", "mg k zz", "mg k v v",
+        "flush_all x", "gat x k", "me", "ms k", "ms k x", "mg k zz", "mg k v v",
         "mg @@@ b"})
     void malformedCommandsAreClientErrors(String line) {
         assertThrows(ProtocolException.MalformedRequest.class, () -> reader(line + "\r\n").read());
