@@ -40,6 +40,19 @@ public final class ServerStats {
     public final LongAdder speicherRequests = new LongAdder();
 
     /**
+     * Sets every command and traffic counter back to zero ({@code stats reset}); the connection
+     * gauges and the start time are kept, as memcached keeps them.
+     */
+    public void reset() {
+        for (LongAdder counter : new LongAdder[] {cmdGet, cmdSet, cmdFlush, cmdTouch, getHits, getMisses,
+            deleteHits, deleteMisses, incrHits, incrMisses, decrHits, decrMisses, casHits, casMisses, casBadval,
+            touchHits, touchMisses, bytesRead, bytesWritten, speicherRequests, totalConnections,
+            rejectedConnections}) {
+            counter.reset();
+        }
+    }
+
+    /**
      * Creates the counters, all zero.
      *
      * @param startedAtMillis when the server started, epoch milliseconds
