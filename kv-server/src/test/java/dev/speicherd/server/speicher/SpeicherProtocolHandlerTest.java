@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.Lookup;
+import dev.speicherd.storage.MemoryStore;
 import dev.speicherd.server.ServerConfig;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
@@ -42,7 +43,7 @@ class SpeicherProtocolHandlerTest {
     private static final int MAX_ITEM_BYTES = 100;
     private static final long NOW = 1_700_000_000_000L;
 
-    private final MapStore store = new MapStore();
+    private final FailableStore store = new FailableStore(new MemoryStore(() -> NOW, 0));
     private final ServerContext context = new ServerContext(store, () -> NOW, config(), new ServerStats(NOW));
 
     private static ServerConfig config() {

@@ -1,0 +1,104 @@
+package dev.speicherd.server.memcached;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.speicherd.api.StorageException;
+import dev.speicherd.codec.ProtocolException;
+import dev.speicherd.codec.memcached.MemcachedCommand;
+import dev.speicherd.codec.memcached.MemcachedTextReader;
+import dev.speicherd.codec.memcached.MemcachedTextWriter;
+import dev.speicherd.server.ServerContext;
+import dev.speicherd.server.ServerStats;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** One memcached connection: its reader, its writer, and the loop between them. */
+final class MemcachedSession {
+
+    private static final System.Logger LOG = System.getLogger(MemcachedSession.class.getName());
+
+    /** Output buffer per connection: room for a pipelined batch of small answers. */
+    static final int OUTPUT_BUFFER_BYTES = 16 * 1024;
+
+    private final MemcachedTextReader reader;
+    private final MemcachedTextWriter writer;
+    private final MemcachedDispatch dispatch;
+    private final ServerStats stats;
+    private long countedIn;
+    private long countedOut;
+
+    MemcachedSession(BufferedInputStream in, OutputStream out, ServerContext context) {
+        this.reader = new MemcachedTextReader(in, context.config().maxItemBytes());
+        this.writer = new MemcachedTextWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
+        this.dispatch = new MemcachedDispatch(context, writer);
+        this.stats = context.stats();
+    }
+
+    /** Serves commands until the client hangs up or quits (returns) or the stream breaks. */
+    void run() throws IOException {
+        try {
+            while (true) {
+                MemcachedCommand command;
+                try {
+                    command = reader.read();
+                } catch (ProtocolException.MalformedRequest e) {
+                    LOG.log(DEBUG, "bad request: {0}", e.getMessage());
+                    writer.clientError(e.getMessage());
+                    flushIfIdle();
+                    continue;
+                } catch (ProtocolException.BrokenStream e) {
+                    LOG.log(DEBUG, "closing: {0}", e.getMessage());
+                    writer.clientError(e.getMessage());
+                    flush();
+                    return;
+                } catch (IOException e) {
+                    // Cut off inside a data block, idle too long, or reset: the whole commands
+                    // before it are still owed their answers, if the socket takes them.
+                    try {
+                        flush();
+                    } catch (IOException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
+                }
+                if (command == null || command instanceof MemcachedCommand.Quit) {
+                    flush();
+                    return;
+                }
+                if (command instanceof MemcachedCommand.Stats) {
+                    count(); // so that the report includes this connection's traffic so far
+                }
+                try {
+                    dispatch.execute(command);
+                } catch (StorageException e) {
+                    LOG.log(DEBUG, "store failed", e);
+                    writer.serverError(e.getMessage() == null ? "storage failed" : e.getMessage());
+                }
+                flushIfIdle();
+            }
+        } finally {
+            count();
+        }
+    }
+
+    private void flushIfIdle() throws IOException {
+        if (!reader.hasBufferedInput()) {
+            flush();
+        }
+    }
+
+    private void flush() throws IOException {
+        writer.flush();
+        count();
+    }
+
+    /** Adds the bytes moved since the last call to the server's counters. */
+    private void count() {
+        stats.bytesRead.add(reader.bytesRead() - countedIn);
+        countedIn = reader.bytesRead();
+        stats.bytesWritten.add(writer.bytesWritten() - countedOut);
+        countedOut = writer.bytesWritten();
+    }
+}
