@@ -1,8 +1,6 @@
 package dev.speicherd.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The built speicherd jar running as a child process on free loopback ports, as a user would run
- * it. Its standard error is collected line by line; {@link #start} returns once the server has
+ * it. Its standard error goes to a file (a pipe read by a thread races with the JDK draining it
+ * when the process exits, and loses the last lines); {@link #start} returns once the server has
  * logged that it is ready.
  */
 final class ServerProcess implements AutoCloseable {
@@ -26,16 +23,15 @@ final class ServerProcess implements AutoCloseable {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final Process process;
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
-    private final CountDownLatch ready = new CountDownLatch(1);
+    private final Path stderr;
     final int speicherPort;
     final int memcachedPort;
 
-    private ServerProcess(Process process, int speicherPort, int memcachedPort) {
+    private ServerProcess(Process process, Path stderr, int speicherPort, int memcachedPort) {
         this.process = process;
+        this.stderr = stderr;
         this.speicherPort = speicherPort;
         this.memcachedPort = memcachedPort;
-        Thread.ofPlatform().daemon().name("speicherd-stderr").start(this::collectStderr);
     }
 
     /** The jar under test, as the build passes it in. */
@@ -74,34 +70,25 @@ final class ServerProcess implements AutoCloseable {
                 "--memcached-port", Integer.toString(memcachedPort)));
         command.addAll(List.of(flags));
         Process process;
+        Path stderr;
         try {
-            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            stderr = Files.createTempFile("speicherd-stderr-", ".log");
+            stderr.toFile().deleteOnExit();
+            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(stderr.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerProcess server = new ServerProcess(process, speicherPort, memcachedPort);
+        ServerProcess server = new ServerProcess(process, stderr, speicherPort, memcachedPort);
         server.awaitReady();
         return server;
-    }
-
-    private void collectStderr() {
-        try (BufferedReader r = new BufferedReader(
-                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                stderr.add(line);
-                if (line.contains("speicherd") && line.contains(" ready: ")) {
-                    ready.countDown();
-                }
-            }
-        } catch (IOException e) {
-            stderr.add("(stderr closed: " + e.getMessage() + ")");
-        }
     }
 
     private void awaitReady() {
         try {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (!ready.await(50, TimeUnit.MILLISECONDS)) {
+            while (!isReady()) {
+                Thread.sleep(20);
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     process.destroyForcibly();
                     throw new IllegalStateException("speicherd did not become ready; stderr:\n" + stderrText());
@@ -113,9 +100,17 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    private boolean isReady() {
+        return stderrText().lines().anyMatch(line -> line.contains("speicherd") && line.contains(" ready: "));
+    }
+
     /** Everything the server wrote to standard error so far. */
     String stderrText() {
-        return String.join("\n", stderr);
+        try {
+            return Files.readString(stderr, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + stderr + ": " + e.getMessage() + ")";
+        }
     }
 
     long pid() {
