@@ -5,6 +5,7 @@ import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.DeleteResult;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.Lookup;
+import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
 import dev.speicherd.api.StoreStats;
 import dev.speicherd.api.WriteMode;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
  * The in-memory engine: every item in one {@link ConcurrentHashMap}, nothing on disk.
@@ -45,6 +47,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * limit is still stored, at the cost of everything else. Only one thread moves the hand at a
  * time, but no writer waits for it: if the hand is busy, its holder evicts for everyone.
  *
+ * <p><b>Journal.</b> A durable engine builds this store with a {@link Journal} and hears of
+ * every change from inside its atomic section, evictions included, so that its log holds the
+ * keys' changes in the order memory saw them. A journal that throws aborts the change: the map,
+ * the byte count and the counters stay as they were. The store on its own journals nothing.
+ *
  * <p>Thread-safe, as {@link Store} requires. The store owns the arrays passed to it and hands
  * out its own without copying.
  */
@@ -62,6 +69,7 @@ public final class MemoryStore implements Store {
     private static final System.Logger LOG = System.getLogger(MemoryStore.class.getName());
 
     private final Clock clock;
+    private final Journal journal;
     private volatile long limitBytes;
     private final ConcurrentHashMap<Key, Slot> map = new ConcurrentHashMap<>();
     private final AtomicLong lastCas = new AtomicLong();
@@ -102,7 +110,20 @@ public final class MemoryStore implements Store {
      *     {@link #sweepOnce()} instead)
      */
     MemoryStore(Clock clock, long memoryLimitBytes, Duration sweepInterval) {
+        this(clock, memoryLimitBytes, sweepInterval, Journal.NONE);
+    }
+
+    /**
+     * Creates an empty store that reports every change to {@code journal}.
+     *
+     * @param clock the time source for expiry and flushes
+     * @param memoryLimitBytes the memory limit, or 0 for none
+     * @param sweepInterval how often to sweep in the background; zero for never
+     * @param journal where changes go, from inside their atomic sections
+     */
+    MemoryStore(Clock clock, long memoryLimitBytes, Duration sweepInterval, Journal journal) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.journal = Objects.requireNonNull(journal, "journal");
         if (memoryLimitBytes < 0) {
             throw new IllegalArgumentException("memory limit must not be negative: " + memoryLimitBytes);
         }
@@ -153,11 +174,11 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         Box<WriteResult> result = new Box<>();
         map.compute(k, (unused, old) -> {
-            Slot live = liveOrReclaim(old, now);
+            Slot live = liveOrReclaim(old, now, result);
             if (expectedCas != ANY_CAS) {
                 if (live == null) {
                     result.value = WriteResult.NOT_FOUND;
-                    return swap(k, old, null);
+                    return keep(k, old, null);
                 }
                 if (live.item().cas() != expectedCas) {
                     result.value = WriteResult.EXISTS;
@@ -171,7 +192,7 @@ public final class MemoryStore implements Store {
             };
             if (conditionFails) {
                 result.value = WriteResult.NOT_STORED;
-                return swap(k, old, live);
+                return keep(k, old, live);
             }
             Item item = switch (mode) {
                 case SET, ADD, REPLACE -> new Item(value, flags, expiresAt, nextCas());
@@ -179,13 +200,15 @@ public final class MemoryStore implements Store {
                 case PREPEND -> extended(live.item(), value, live.item().value());
             };
             result.value = new WriteResult.Stored(item.cas());
-            // An item that is born expired is stored as nothing: the key reads as missing.
-            return swap(k, old, item.isExpiredAt(now) ? null : new Slot(item, now));
+            return install(k, old, item, now, now, result);
         });
+        countReclaimed(result);
+        long ticket = result.ticket;
         if (result.value instanceof WriteResult.Stored) {
             totalItems.increment();
-            enforceLimit(k);
+            ticket = Math.max(ticket, enforceLimit(k));
         }
+        journal.commit(ticket);
         return result.value;
     }
 
@@ -196,17 +219,19 @@ public final class MemoryStore implements Store {
         Box<DeleteResult> result = new Box<>();
         result.value = DeleteResult.NOT_FOUND;
         map.computeIfPresent(k, (unused, old) -> {
-            Slot live = liveOrReclaim(old, now);
+            Slot live = liveOrReclaim(old, now, result);
             if (live == null) {
-                return swap(k, old, null);
+                return keep(k, old, null);
             }
             if (expectedCas != ANY_CAS && live.item().cas() != expectedCas) {
                 result.value = DeleteResult.EXISTS;
                 return old;
             }
             result.value = DeleteResult.DELETED;
-            return swap(k, old, null);
+            return drop(k, old, result);
         });
+        countReclaimed(result);
+        journal.commit(result.ticket);
         return result.value;
     }
 
@@ -216,16 +241,16 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         Box<CounterResult> result = new Box<>();
         map.compute(k, (unused, old) -> {
-            Slot live = liveOrReclaim(old, now);
+            Slot live = liveOrReclaim(old, now, result);
             if (live == null) {
                 if (vivify == null) {
                     result.value = CounterResult.NOT_FOUND;
-                    return swap(k, old, null);
+                    return keep(k, old, null);
                 }
                 Item created = new Item(counterText(vivify.initial()), 0, vivify.expiresAt(), nextCas());
                 result.value = new CounterResult.Counted(vivify.initial(), created.cas());
                 result.created = true;
-                return swap(k, old, created.isExpiredAt(now) ? null : new Slot(created, now));
+                return install(k, old, created, now, now, result);
             }
             Item current = live.item();
             if (!isCounter(current.value())) {
@@ -247,14 +272,17 @@ public final class MemoryStore implements Store {
             }
             Item item = new Item(counterText(next), current.flags(), current.expiresAt(), nextCas());
             result.value = new CounterResult.Counted(next, item.cas());
-            return swap(k, old, new Slot(item, now));
+            return install(k, old, item, now, now, result);
         });
+        countReclaimed(result);
+        long ticket = result.ticket;
         if (result.value instanceof CounterResult.Counted) {
             if (result.created) {
                 totalItems.increment();
             }
-            enforceLimit(k);
+            ticket = Math.max(ticket, enforceLimit(k));
         }
+        journal.commit(ticket);
         return result.value;
     }
 
@@ -265,39 +293,42 @@ public final class MemoryStore implements Store {
         Box<Lookup> result = new Box<>();
         result.value = Lookup.MISS;
         map.computeIfPresent(k, (unused, old) -> {
-            Slot live = liveOrReclaim(old, now);
+            Slot live = liveOrReclaim(old, now, result);
             if (live == null) {
-                return swap(k, old, null);
+                return keep(k, old, null);
             }
             Item current = live.item();
             // memcached keeps the token on touch: the value did not change. The write time is
             // kept too, so a pending flush still takes the item.
             Item touched = new Item(current.value(), current.flags(), expiresAt, current.cas());
             result.value = new Lookup.Hit(touched);
-            return touched.isExpiredAt(now) ? swap(k, old, null) : new Slot(touched, live.writtenAt());
+            return install(k, old, touched, live.writtenAt(), now, result);
         });
+        countReclaimed(result);
+        journal.commit(result.ticket);
         return result.value;
     }
 
     @Override
     public void flushAll(long atMillis) {
         long now = clock.millis();
+        long ticket;
         synchronized (flushLock) {
             FlushSchedule settled = flush.settledAt(now);
-            if (atMillis > now) {
-                flush = new FlushSchedule(settled.writtenBefore(), atMillis);
-                return;
-            }
-            flush = new FlushSchedule(settled.writtenBefore(), 0L); // a pending flush is replaced too
-            // Remove one by one rather than clear(), so that the byte count stays exact while
-            // writers carry on. Writes that race with the flush may survive it.
-            for (Map.Entry<Key, Slot> entry : map.entrySet()) {
-                Slot slot = entry.getValue();
-                if (map.remove(entry.getKey(), slot)) {
-                    bytes.addAndGet(-sizeOf(entry.getKey(), slot));
-                }
+            FlushSchedule next = atMillis > now
+                    ? new FlushSchedule(settled.writtenBefore(), atMillis, settled.casUpTo())
+                    // A pending flush is replaced too. Every token handed out so far dies: a
+                    // writer racing with the flush got its token before or after this read.
+                    : new FlushSchedule(settled.writtenBefore(), 0L, Math.max(settled.casUpTo(), lastCas.get()));
+            ticket = journal.flush(next);
+            flush = next;
+            if (atMillis <= now) {
+                // The flushed items are dead already; free their memory now rather than at the
+                // sweep. One by one rather than clear(), so that the byte count stays exact.
+                removeDeadWithoutCounting(now);
             }
         }
+        journal.commit(ticket);
     }
 
     @Override
@@ -306,7 +337,7 @@ public final class MemoryStore implements Store {
             throw new IllegalArgumentException("memory limit must not be negative: " + limitBytes);
         }
         this.limitBytes = limitBytes;
-        enforceLimit(null);
+        journal.commit(enforceLimit(null));
     }
 
     @Override
@@ -326,6 +357,84 @@ public final class MemoryStore implements Store {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
+    }
+
+    // ---------------------------------------------------------------- for a durable engine
+
+    /**
+     * Puts {@code item} under {@code key} as a replayed log says, without journaling it; an
+     * expired item stands for "the key holds nothing". Whether a flush took the item is decided
+     * by the flush schedule in force once the replay is done, see {@link #removeDeadAfterReplay}.
+     * Raises the token floor to the item's token. For a replay before the store is in use.
+     *
+     * @param key the key
+     * @param item the item
+     * @param writtenAt when the item's value was written
+     */
+    void restore(Key key, Item item, long writtenAt) {
+        raiseCasFloor(item.cas());
+        Slot next = item.isExpiredAt(clock.millis()) ? null : new Slot(item, writtenAt);
+        Slot old = next == null ? map.remove(key) : map.put(key, next);
+        swap(key, old, next);
+    }
+
+    /**
+     * Removes {@code key} as a replayed log says, without journaling it.
+     *
+     * @param key the key
+     */
+    void restoreRemoval(Key key) {
+        swap(key, map.remove(key), null);
+    }
+
+    /**
+     * Puts a flush schedule in force as a replayed log says, without journaling it, and raises
+     * the token floor to its mark.
+     *
+     * @param schedule the schedule
+     */
+    void restoreFlush(FlushSchedule schedule) {
+        raiseCasFloor(schedule.casUpTo());
+        synchronized (flushLock) {
+            flush = schedule;
+        }
+    }
+
+    /**
+     * Removes every dead item, without counting it as reclaimed: the end of a replay.
+     */
+    void removeDeadAfterReplay() {
+        removeDeadWithoutCounting(clock.millis());
+    }
+
+    /**
+     * Hands every live item to {@code action}, one by one, while writers carry on: an item
+     * changed meanwhile may be seen before or after its change.
+     *
+     * @param action receives the key and its slot
+     */
+    void forEachLive(BiConsumer<Key, Slot> action) {
+        long now = clock.millis();
+        map.forEach((key, slot) -> {
+            if (!isDead(slot, now)) {
+                action.accept(key, slot);
+            }
+        });
+    }
+
+    /** Returns the largest token handed out so far. */
+    long lastCas() {
+        return lastCas.get();
+    }
+
+    /** Returns the flush schedule in force. */
+    FlushSchedule flushSchedule() {
+        return flush;
+    }
+
+    /** Returns the bytes held, by this engine's accounting; cheaper than {@link #stats()}. */
+    long bytesHeld() {
+        return bytes.get();
     }
 
     /**
@@ -377,22 +486,34 @@ public final class MemoryStore implements Store {
      * Evicts until the byte count is within the limit, unless another thread is already at it.
      * Loops after unlocking because a writer that found the lock taken relies on the holder to
      * see the bytes it added, and those may have arrived just after the holder's last look.
+     *
+     * <p>The writer's own change is done by now, so a journal that cannot record an eviction
+     * does not fail the writer: eviction stops, and the store stays over its limit until a
+     * later write tries again.
+     *
+     * @return the journal ticket of the evictions, for the caller to commit
      */
-    private void enforceLimit(Key justWritten) {
+    private long enforceLimit(Key justWritten) {
+        Box<Void> evicted = new Box<>();
         while (limitBytes > 0 && bytes.get() > limitBytes) {
             if (!evictionLock.tryLock()) {
-                return;
+                break;
             }
             boolean withinLimit;
             try {
-                withinLimit = evictWhileOverLimit(justWritten);
+                withinLimit = evictWhileOverLimit(justWritten, evicted);
+            } catch (StorageException e) {
+                LOG.log(System.Logger.Level.WARNING,
+                        "cannot record an eviction, so the store stays over its memory limit: {0}", e.getMessage());
+                break;
             } finally {
                 evictionLock.unlock();
             }
             if (!withinLimit) {
-                return;
+                break;
             }
         }
+        return evicted.ticket;
     }
 
     /**
@@ -401,9 +522,10 @@ public final class MemoryStore implements Store {
      * its second chance and was still not removable (rewritten under the hand, or none left), so
      * it gives up until the next write.
      *
+     * @param evicted collects the journal ticket of the evictions
      * @return true when the byte count is within the limit
      */
-    private boolean evictWhileOverLimit(Key justWritten) {
+    private boolean evictWhileOverLimit(Key justWritten, Box<Void> evicted) {
         long now = clock.millis();
         long idleSteps = 0;
         while (bytes.get() > limitBytes) {
@@ -432,8 +554,7 @@ public final class MemoryStore implements Store {
             if (slot.clearReference()) {
                 continue;
             }
-            if (map.remove(key, slot)) {
-                bytes.addAndGet(-sizeOf(key, slot));
+            if (evict(key, slot, evicted)) {
                 evictions.increment();
                 idleSteps = 0;
             }
@@ -441,23 +562,55 @@ public final class MemoryStore implements Store {
         return true;
     }
 
+    /**
+     * Removes {@code slot} if it is still the key's, journaled as a removal, so that a replay
+     * of the journal does not bring an evicted item back.
+     */
+    private boolean evict(Key key, Slot slot, Box<Void> evicted) {
+        Box<Boolean> result = new Box<>();
+        map.computeIfPresent(key, (unused, current) -> {
+            if (current != slot) {
+                return current;
+            }
+            result.value = Boolean.TRUE;
+            return drop(key, current, result);
+        });
+        evicted.ticket = Math.max(evicted.ticket, result.ticket);
+        return result.value != null;
+    }
+
     private boolean isDead(Slot slot, long now) {
-        return slot.item().isExpiredAt(now) || flush.flushes(slot.writtenAt(), now);
+        return slot.item().isExpiredAt(now) || flush.flushes(slot.writtenAt(), slot.item().cas(), now);
     }
 
     /**
-     * Returns {@code slot} if it is live; otherwise counts it as reclaimed when it expired (a
-     * flushed item is not "reclaimed") and returns null. Called inside {@code compute}, whose
-     * caller then removes or replaces the dead slot.
+     * Returns {@code slot} if it is live; otherwise notes in {@code result} that an expired item
+     * is reclaimed (a flushed item is not "reclaimed") and returns null. Called inside {@code
+     * compute}, whose caller then removes or replaces the dead slot; the count changes only once
+     * the compute has succeeded, see {@link #countReclaimed}.
      */
-    private Slot liveOrReclaim(Slot slot, long now) {
+    private Slot liveOrReclaim(Slot slot, long now, Box<?> result) {
         if (slot == null || !isDead(slot, now)) {
             return slot;
         }
-        if (slot.item().isExpiredAt(now)) {
+        result.reclaimedExpired = slot.item().isExpiredAt(now);
+        return null;
+    }
+
+    private void countReclaimed(Box<?> result) {
+        if (result.reclaimedExpired) {
             reclaimed.increment();
         }
-        return null;
+    }
+
+    /** Removes every dead slot without counting it as reclaimed, for flushes. */
+    private void removeDeadWithoutCounting(long now) {
+        for (Map.Entry<Key, Slot> entry : map.entrySet()) {
+            Slot slot = entry.getValue();
+            if (isDead(slot, now) && map.remove(entry.getKey(), slot)) {
+                bytes.addAndGet(-sizeOf(entry.getKey(), slot));
+            }
+        }
     }
 
     /** Removes a slot known to be dead, if it is still the key's, and accounts for it. */
@@ -473,8 +626,45 @@ public final class MemoryStore implements Store {
     }
 
     /**
+     * Makes {@code item} the key's new state: journals it, then accounts for it. An item that is
+     * born expired is stored as nothing, so the key reads as missing; it is journaled all the
+     * same, since its token was handed out. Called inside {@code compute}.
+     *
+     * @param writtenAt when the item's value was written
+     * @param result where the journal ticket goes
+     * @return the slot for the compute function to return
+     */
+    private Slot install(Key key, Slot old, Item item, long writtenAt, long now, Box<?> result) {
+        result.ticket = journal.put(key, item, writtenAt);
+        return swap(key, old, item.isExpiredAt(now) ? null : new Slot(item, writtenAt));
+    }
+
+    /**
+     * Removes the live item {@code old}: journals the removal, then accounts for it. Called
+     * inside {@code compute}.
+     *
+     * @return null, for the compute function to return
+     */
+    private Slot drop(Key key, Slot old, Box<?> result) {
+        result.ticket = journal.remove(key);
+        return swap(key, old, null);
+    }
+
+    /**
+     * Leaves the key as it is, or removes a dead slot that {@link #liveOrReclaim} replaced by
+     * null: nothing a journal needs to hear of, since the slot is just as dead after a replay.
+     *
+     * @param live {@code old}, or null when {@code old} is dead or absent
+     * @return {@code live}, for the compute function to return
+     */
+    private Slot keep(Key key, Slot old, Slot live) {
+        return swap(key, old, live);
+    }
+
+    /**
      * Accounts for replacing {@code old} with {@code next} under {@code key}; either may be null.
-     * Called inside {@code compute}, so the count changes with the map, once per mutation.
+     * Called inside {@code compute}, after any journal call, so that a journal that throws
+     * leaves the count alone, and the count changes with the map, once per mutation.
      *
      * @return {@code next}, for the compute function to return
      */
@@ -523,5 +713,9 @@ public final class MemoryStore implements Store {
         T value;
         /** Whether the operation created an item where there was none (a vivified counter). */
         boolean created;
+        /** Whether the operation removed an expired item, to count once the compute succeeded. */
+        boolean reclaimedExpired;
+        /** The journal ticket of the change, for {@link Journal#commit}. */
+        long ticket = Journal.NOTHING;
     }
 }
