@@ -26,7 +26,7 @@ class ConnectionLimitsIT {
                     assertEquals("STORED", w.call("set c" + i + " 0 0 1\r\nx\r\n"), "connection " + (i + 1));
                 }
                 try (MemcachedWire refused = new MemcachedWire(server.memcachedPort)) {
-                    assertEquals("ERROR Too many open connections", refused.line());
+                    assertEquals("SERVER_ERROR too many open connections", refused.line());
                     assertNull(refused.line());
                 }
                 try (SpeicherWire refused = new SpeicherWire(server.speicherPort)) {
@@ -43,7 +43,7 @@ class ConnectionLimitsIT {
                         if (reply.startsWith("VALUE")) {
                             break;
                         }
-                        assertEquals("ERROR Too many open connections", reply);
+                        assertEquals("SERVER_ERROR too many open connections", reply);
                     }
                     assertTrue(System.nanoTime() < deadline, "the freed permit never came back");
                     Thread.sleep(20);

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 /** What a connection over the {@code --max-connections} limit is told before it is closed. */
 final class Refusals {
 
-    /** memcached's own words for the same refusal. */
-    static final String MEMCACHED = "ERROR Too many open connections\r\n";
+    /** A server-side condition, so a {@code SERVER_ERROR}: clients report it as such. */
+    static final String MEMCACHED = "SERVER_ERROR too many open connections\r\n";
     static final String SPEICHER = "too many open connections";
 
     private static final byte[] MEMCACHED_BYTES = MEMCACHED.getBytes(StandardCharsets.US_ASCII);
