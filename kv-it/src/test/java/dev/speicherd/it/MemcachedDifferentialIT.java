@@ -92,6 +92,8 @@ class MemcachedDifferentialIT {
         "get " + "k".repeat(251) + "\nget d5\n",
         // keys at the limit and one past
         "set " + "k".repeat(250) + " 0 0 1\nx\nget " + "k".repeat(250) + "\nset " + "k".repeat(251) + " 0 0 1\nx\n",
+        // keys with control bytes, as memaslap sends them
+        "set \u0010\u0010\u0010key 0 0 1\nx\nget \u0010\u0010\u0010key\nget tab\tkey\n",
         // flags: 32 bits, unsigned
         "set d6 4294967295 0 1\nx\nget d6\n",
         // a negative length (memcached swallows the rest of the line's buffer after it)

@@ -107,12 +107,17 @@ public final class MemcachedTextWriter {
         return at + bytes.length;
     }
 
+    /** Writes the decimal digits of a 64-bit unsigned number, without allocating. */
     private int putUnsigned(int at, long value) {
-        if (value >= 0 && value < 10) {
-            scratch[at] = (byte) ('0' + value);
-            return at + 1;
+        int digits = 1;
+        for (long rest = Long.divideUnsigned(value, 10); rest != 0; rest /= 10) {
+            digits++;
         }
-        byte[] digits = Long.toUnsignedString(value).getBytes(StandardCharsets.US_ASCII);
-        return put(at, digits);
+        long rest = value;
+        for (int i = at + digits - 1; i >= at; i--) {
+            scratch[i] = (byte) ('0' + Long.remainderUnsigned(rest, 10));
+            rest = Long.divideUnsigned(rest, 10);
+        }
+        return at + digits;
     }
 }

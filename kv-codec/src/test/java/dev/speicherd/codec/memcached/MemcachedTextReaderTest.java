@@ -102,6 +102,12 @@ class MemcachedTextReaderTest {
     }
 
     @Test
+    void keysMayHoldControlBytesAsMemcachedAllows() throws IOException {
+        MemcachedCommand.Get get = (MemcachedCommand.Get) reader("get \u0010\u0010key\tx\r\n").read();
+        assertArrayEquals(b("\u0010\u0010key\tx"), get.keys().get(0));
+    }
+
+    @Test
     void aBadLineOfASetDoesNotSwallowItsData() throws IOException {
         MemcachedTextReader r = reader("set " + "k".repeat(251) + " 0 0 1\r\nx\r\n");
         assertThrows(ProtocolException.MalformedRequest.class, r::read);

@@ -84,6 +84,7 @@ final class MemcachedSession {
     }
 
     private void flushIfIdle() throws IOException {
+        // Only what this connection's reader holds counts: asking the socket costs a system call.
         if (!reader.hasBufferedInput()) {
             flush();
         }
