@@ -58,6 +58,39 @@ class ConnectionLimitsIT {
     }
 
     @Test
+    void aClientThatStopsReadingBlocksOnlyItself() throws Exception {
+        int valueBytes = 512 * 1024;
+        // 18 MB of requests for a terabyte of replies: more than the kernel buffers on both sides
+        int batches = 200;
+        String batch = "get big\r\n".repeat(10_000);
+        try (ServerProcess server = ServerProcess.start();
+                MemcachedWire slow = new MemcachedWire(server.memcachedPort);
+                MemcachedWire other = new MemcachedWire(server.memcachedPort)) {
+            assertEquals("STORED", other.call("set big 0 0 " + valueBytes + "\r\n" + "b".repeat(valueBytes) + "\r\n"));
+            Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (int i = 0; i < batches; i++) {
+                        slow.send(batch);
+                    }
+                } catch (IOException e) {
+                    // the test closes the socket while this is blocked: expected
+                }
+            });
+            Thread.sleep(500); // the slow client's buffers are full by now and the server blocks on it
+            for (int i = 0; i < 200; i++) {
+                assertEquals("STORED", other.call("set k" + i + " 0 0 1\r\nx\r\n"));
+                assertEquals("VALUE k" + i + " 0 1|x|END", other.send("get k" + i + "\r\n").untilEnd());
+            }
+            assertEquals("VALUE big 0 " + valueBytes, slow.line(), "the slow client's first reply starts in order");
+            assertTrue(writer.isAlive(),
+                    "the server read all of the slow client's requests although it could not send the replies");
+            slow.close();
+            writer.join(10_000);
+            assertTrue(server.isAlive());
+        }
+    }
+
+    @Test
     void anIdleConnectionIsClosedAfterTheTimeoutAndABusyOneIsNot() throws Exception {
         try (ServerProcess server = ServerProcess.start("--idle-timeout", "1");
                 MemcachedWire idle = new MemcachedWire(server.memcachedPort);
