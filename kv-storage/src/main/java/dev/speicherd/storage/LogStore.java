@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -91,6 +92,8 @@ public final class LogStore implements Store {
     public static final long DEFAULT_COMPACT_MIN_BYTES = 64L << 20;
     /** After a failed background compaction, the next one waits this long. */
     static final Duration COMPACTION_RETRY_DELAY = Duration.ofSeconds(30);
+    /** The most compactions in a row one trigger runs, while the log stays due. */
+    static final int MAX_BACKGROUND_ROUNDS = 3;
     /** How long {@link #close} waits for a compaction under way to give up. */
     private static final Duration COMPACTION_STOP_WAIT = Duration.ofSeconds(30);
 
@@ -455,27 +458,43 @@ public final class LogStore implements Store {
         return result;
     }
 
-    private void compactIfDue() {
+    /** Tells whether the log has outgrown the live data by the configured multiple. */
+    private boolean compactionDue() {
         long size = writer.fileBytes();
-        if (size < options.compactMinBytes()
-                || size <= options.compactMultiple() * memory.bytesHeld()
+        return size >= options.compactMinBytes() && size > options.compactMultiple() * memory.bytesHeld();
+    }
+
+    private void compactIfDue() {
+        if (!compactionDue()
                 || System.nanoTime() - nextCompactionNanos < 0
                 || !compactionQueued.compareAndSet(false, true)) {
             return;
         }
         try {
-            compactionThread.execute(() -> {
-                try {
-                    compactNow();
-                } catch (IOException | RuntimeException e) {
-                    nextCompactionNanos = System.nanoTime() + COMPACTION_RETRY_DELAY.toNanos();
-                    LOG.log(System.Logger.Level.WARNING, "log {0}: background compaction failed, next try in {1} s: {2}",
-                            file, COMPACTION_RETRY_DELAY.toSeconds(), e.toString());
-                } finally {
-                    compactionQueued.set(false);
+            compactionThread.execute(this::compactInBackground);
+        } catch (RejectedExecutionException closing) {
+            compactionQueued.set(false);
+        }
+    }
+
+    /**
+     * Compacts, and again while the log is still due: records appended during a compaction are
+     * copied to the new log as they are, so under heavy writes one round may not be enough, and
+     * no later write may come to trigger the next.
+     */
+    private void compactInBackground() {
+        try {
+            for (int round = 0; round < MAX_BACKGROUND_ROUNDS; round++) {
+                compactNow();
+                if (!compactionDue()) {
+                    break;
                 }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            }
+        } catch (IOException | RuntimeException e) {
+            nextCompactionNanos = System.nanoTime() + COMPACTION_RETRY_DELAY.toNanos();
+            LOG.log(System.Logger.Level.WARNING, "log {0}: background compaction failed, next try in {1} s: {2}",
+                    file, COMPACTION_RETRY_DELAY.toSeconds(), e.toString());
+        } finally {
             compactionQueued.set(false);
         }
     }
