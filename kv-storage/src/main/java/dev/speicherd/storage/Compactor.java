@@ -135,7 +135,7 @@ final class Compactor {
                 fileOut.getFD().sync();
             });
             Outcome outcome = new Outcome(before, Files.size(file), items[0], (System.nanoTime() - started) / 1_000_000);
-            LOG.log(System.Logger.Level.INFO, "log {0}: compacted from {1} to {2} bytes ({3} live items) in {4} ms",
+            LOG.log(System.Logger.Level.INFO, "log {0}: compacted from {1,number,#} to {2,number,#} bytes ({3,number,#} live items) in {4,number,#} ms",
                     file, outcome.bytesBefore(), outcome.bytesAfter(), outcome.items(), outcome.millis());
             return outcome;
         } catch (UncheckedIOException e) {

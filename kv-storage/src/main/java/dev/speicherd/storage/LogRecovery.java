@@ -79,13 +79,13 @@ final class LogRecovery {
                         long dropped = size - offset;
                         long next = reader.nextSoundAfter(offset);
                         if (next < 0) {
-                            LOG.log(System.Logger.Level.WARNING, "log {0}: torn or corrupt tail at offset {1} ({2}); "
-                                    + "dropping its last {3} bytes and keeping the {4} records before it",
+                            LOG.log(System.Logger.Level.WARNING, "log {0}: torn or corrupt tail at offset {1,number,#} ({2}); "
+                                    + "dropping its last {3,number,#} bytes and keeping the {4,number,#} records before it",
                                     file, offset, bad.reason(), dropped, records);
                         } else if (repair) {
-                            LOG.log(System.Logger.Level.WARNING, "log {0}: repairing: corrupt record at offset {1} ({2}); "
-                                    + "dropping {3} bytes from there, sound records from offset {4} on among them, "
-                                    + "and keeping the {5} records before it",
+                            LOG.log(System.Logger.Level.WARNING, "log {0}: repairing: corrupt record at offset {1,number,#} ({2}); "
+                                    + "dropping {3,number,#} bytes from there, sound records from offset {4,number,#} on among them, "
+                                    + "and keeping the {5,number,#} records before it",
                                     file, offset, bad.reason(), dropped, next, records);
                         } else {
                             throw new IOException("the log " + file + " is corrupt at offset " + offset + " ("
@@ -118,7 +118,7 @@ final class LogRecovery {
                 throw new IOException("cannot open the log " + file + ": its " + size
                         + " bytes are not the start of a speicherd log");
             }
-            LOG.log(System.Logger.Level.WARNING, "log {0}: only {1} bytes of its header were written; writing it again",
+            LOG.log(System.Logger.Level.WARNING, "log {0}: only {1,number,#} bytes of its header were written; writing it again",
                     file, size);
         }
         channel.truncate(0);

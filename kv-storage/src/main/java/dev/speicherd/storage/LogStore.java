@@ -282,7 +282,7 @@ public final class LogStore implements Store {
                     (System.nanoTime() - started) / 1_000_000, recovered.droppedBytes());
             LogStore store = new LogStore(file, options, memory, writer, lockChannel, replay);
             store.setMemoryLimit(options.memoryLimitBytes());
-            LOG.log(System.Logger.Level.INFO, "log {0}: replayed {1} records, {2} items, {3} bytes in {4} ms", file,
+            LOG.log(System.Logger.Level.INFO, "log {0}: replayed {1,number,#} records, {2,number,#} items, {3,number,#} bytes in {4,number,#} ms", file,
                     replay.records(), replay.items(), replay.bytes(), replay.millis());
             return store;
         } catch (IOException | RuntimeException e) {
@@ -492,7 +492,7 @@ public final class LogStore implements Store {
             }
         } catch (IOException | RuntimeException e) {
             nextCompactionNanos = System.nanoTime() + COMPACTION_RETRY_DELAY.toNanos();
-            LOG.log(System.Logger.Level.WARNING, "log {0}: background compaction failed, next try in {1} s: {2}",
+            LOG.log(System.Logger.Level.WARNING, "log {0}: background compaction failed, next try in {1,number,#} s: {2}",
                     file, COMPACTION_RETRY_DELAY.toSeconds(), e.toString());
         } finally {
             compactionQueued.set(false);

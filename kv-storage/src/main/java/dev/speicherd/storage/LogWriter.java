@@ -181,7 +181,7 @@ final class LogWriter implements Journal {
         try {
             f.setLength(start);
             f.seek(start);
-            LOG.log(System.Logger.Level.WARNING, "log {0}: a write failed at offset {1} and was cut off again: {2}",
+            LOG.log(System.Logger.Level.WARNING, "log {0}: a write failed at offset {1,number,#} and was cut off again: {2}",
                     file, start, cause.toString());
         } catch (IOException e) {
             cause.addSuppressed(e);
