@@ -2,6 +2,7 @@ package dev.speicherd.server;
 
 import dev.speicherd.api.Clock;
 import dev.speicherd.api.Store;
+import dev.speicherd.storage.LogStore;
 import dev.speicherd.storage.MemoryStore;
 import java.io.IOException;
 
@@ -21,7 +22,31 @@ final class Engines {
     static Opened open(ServerConfig config, Clock clock, boolean logRepair) throws IOException {
         return switch (config.engine()) {
             case MEMORY -> new Opened(new MemoryStore(clock, config.memoryLimitBytes()), "");
-            case LOG -> throw new IOException("the log engine is not available in this build yet");
+            case LOG -> openLog(config, clock, logRepair);
+        };
+    }
+
+    /**
+     * Opens the log engine in the data directory, creating it when missing. The log's record
+     * limit stays its own generous default rather than following the item limit, so that
+     * lowering the item limit never makes an existing log unreadable.
+     */
+    private static Opened openLog(ServerConfig config, Clock clock, boolean logRepair) throws IOException {
+        LogStore store = LogStore.open(config.dataDir(), clock, LogStore.Options.defaults()
+                .withFsync(fsync(config.fsync()))
+                .withMemoryLimit(config.memoryLimitBytes())
+                .withRepair(logRepair));
+        LogStore.Replay replay = store.replay();
+        String dropped = replay.truncatedBytes() == 0 ? "" : ", dropped " + replay.truncatedBytes() + " damaged bytes";
+        return new Opened(store, ", data dir %s, replayed %d items (%d bytes) in %d ms%s".formatted(
+                config.dataDir(), replay.items(), replay.bytes(), replay.millis(), dropped));
+    }
+
+    private static LogStore.Fsync fsync(ServerConfig.Fsync fsync) {
+        return switch (fsync) {
+            case ALWAYS -> LogStore.Fsync.ALWAYS;
+            case EVERYSEC -> LogStore.Fsync.EVERYSEC;
+            case NO -> LogStore.Fsync.NO;
         };
     }
 }

@@ -282,7 +282,7 @@ public final class LogStore implements Store {
                     (System.nanoTime() - started) / 1_000_000, recovered.droppedBytes());
             LogStore store = new LogStore(file, options, memory, writer, lockChannel, replay);
             store.setMemoryLimit(options.memoryLimitBytes());
-            LOG.log(System.Logger.Level.INFO, "log {0}: replayed {1,number,#} records, {2,number,#} items, {3,number,#} bytes in {4,number,#} ms", file,
+            LOG.log(System.Logger.Level.DEBUG, "log {0}: replayed {1,number,#} records, {2,number,#} items, {3,number,#} bytes in {4,number,#} ms", file,
                     replay.records(), replay.items(), replay.bytes(), replay.millis());
             return store;
         } catch (IOException | RuntimeException e) {
