@@ -2,7 +2,10 @@
  * The storage engines behind the {@link dev.speicherd.api.Store} contract. {@link
  * dev.speicherd.storage.MemoryStore} keeps every item in a concurrent hash map, forgets expired
  * items lazily and with a bounded background sweep, and evicts approximately least recently used
- * items to stay under a memory limit. Engines here see only {@code dev.speicherd.api} and the
- * JDK; the wire protocols never see them, only the {@code Store} they implement.
+ * items to stay under a memory limit. {@link dev.speicherd.storage.LogStore} is the same memory
+ * behind an append-only log: every change is written to the log from inside its atomic section
+ * before it is acknowledged, synced by policy, replayed on open with torn tails cut off, and
+ * compacted in the background. Engines here see only {@code dev.speicherd.api} and the JDK; the
+ * wire protocols never see them, only the {@code Store} they implement.
  */
 package dev.speicherd.storage;
