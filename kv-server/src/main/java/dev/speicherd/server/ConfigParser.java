@@ -23,6 +23,9 @@ final class ConfigParser {
     /** No size flag needs more than this (4 TiB); a larger one is a typo. */
     static final long MAX_SIZE = 1L << 42;
     static final long MAX_IDLE_TIMEOUT_SECONDS = 365L * 24 * 3600;
+    /** Compacting below twice the live data would rewrite the log again and again. */
+    static final long MIN_COMPACT_MULTIPLE = 2;
+    static final long MAX_COMPACT_MULTIPLE = 100;
 
     /** What the command line asked for: run with a configuration, or just print something. */
     sealed interface Request {
@@ -110,6 +113,8 @@ final class ConfigParser {
                 engine,
                 values.get(Flag.DATA_DIR, ConfigParser::path),
                 values.get(Flag.FSYNC, v -> choice(v, ServerConfig.Fsync.class)),
+                values.get(Flag.COMPACT_MIN_SIZE, v -> size(v, 1)),
+                values.get(Flag.COMPACT_MULTIPLE, v -> integer(v, MIN_COMPACT_MULTIPLE, MAX_COMPACT_MULTIPLE)).intValue(),
                 memoryLimit,
                 (int) maxItem,
                 values.get(Flag.MAX_CONNECTIONS, v -> integer(v, 1, 1_000_000)).intValue(),

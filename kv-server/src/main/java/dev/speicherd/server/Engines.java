@@ -35,7 +35,8 @@ final class Engines {
         LogStore store = LogStore.open(config.dataDir(), clock, LogStore.Options.defaults()
                 .withFsync(fsync(config.fsync()))
                 .withMemoryLimit(config.memoryLimitBytes())
-                .withRepair(logRepair));
+                .withRepair(logRepair)
+                .withCompaction(config.compactMinBytes(), config.compactMultiple()));
         LogStore.Replay replay = store.replay();
         String dropped = replay.truncatedBytes() == 0 ? "" : ", dropped " + replay.truncatedBytes() + " damaged bytes";
         return new Opened(store, ", data dir %s, replayed %d items (%d bytes) in %d ms%s".formatted(

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param engine the storage engine
  * @param dataDir where the log engine keeps its files
  * @param fsync the log engine's durability policy
+ * @param compactMinBytes the log size below which the log engine never compacts
+ * @param compactMultiple how many times the live data the log must grow to before compaction
  * @param memoryLimitBytes bytes of items held before LRU eviction; 0 for no limit
  * @param maxItemBytes the largest value a client may store
  * @param maxConnections open connections; past it new ones are refused
@@ -26,6 +28,8 @@ public record ServerConfig(
         Engine engine,
         Path dataDir,
         Fsync fsync,
+        long compactMinBytes,
+        int compactMultiple,
         long memoryLimitBytes,
         int maxItemBytes,
         int maxConnections,

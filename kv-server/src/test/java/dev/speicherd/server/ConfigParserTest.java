@@ -37,6 +37,18 @@ class ConfigParserTest {
         assertEquals(1024, c.maxConnections());
         assertEquals(Duration.ZERO, c.idleTimeout());
         assertEquals(0, c.verbosity());
+        assertEquals(64L << 20, c.compactMinBytes());
+        assertEquals(2, c.compactMultiple());
+    }
+
+    @Test
+    void compactionSettingsAtTheirEdges() throws Exception {
+        assertEquals(2, parse("--compact-multiple", "2").compactMultiple());
+        assertThrows(UsageException.class, () -> parse("--compact-multiple", "1"));
+        assertEquals(100, parse("--compact-multiple", "100").compactMultiple());
+        assertThrows(UsageException.class, () -> parse("--compact-multiple", "101"));
+        assertEquals(0, parse("--compact-min-size", "0").compactMinBytes());
+        assertEquals(1 << 20, parse("--compact-min-size", "1m").compactMinBytes());
     }
 
     @Test

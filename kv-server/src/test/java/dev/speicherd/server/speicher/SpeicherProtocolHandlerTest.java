@@ -48,7 +48,7 @@ class SpeicherProtocolHandlerTest {
 
     private static ServerConfig config() {
         return new ServerConfig(14567, 11211, InetAddress.getLoopbackAddress(), ServerConfig.Engine.MEMORY,
-                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 0, MAX_ITEM_BYTES, 16, Duration.ZERO, 0);
+                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, Duration.ZERO, 0);
     }
 
     private static byte[] frame(String json) {
