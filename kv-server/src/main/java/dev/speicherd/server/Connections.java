@@ -88,13 +88,11 @@ final class Connections {
             if (!idle.isZero()) {
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idle.toMillis()));
             }
-            BufferedInputStream in = new BufferedInputStream(socket.getInputStream(), INPUT_BUFFER_BYTES);
-            in.mark(1);
-            int first = in.read();
+            ConnectionInput in = new ConnectionInput(socket.getInputStream(), INPUT_BUFFER_BYTES);
+            int first = in.peek();
             if (first < 0) {
                 return;
             }
-            in.reset();
             Protocol protocol = Protocol.of(first, portProtocol);
             LOG.log(TRACE, "{0} speaks {1}", peer, protocol);
             handlers.get(protocol).serve(in, socket.getOutputStream(), context);
