@@ -38,6 +38,20 @@ final class ConnectionInput extends BufferedInputStream {
     }
 
     /**
+     * Returns the bytes buffered here, without asking the socket (a system call): an estimate
+     * that {@link InputStream#available()} allows to be low. Handlers use it to flush their
+     * answers when no request is waiting; one that is still in the kernel is answered after the
+     * next read, with the answers before it already sent.
+     */
+    @Override
+    public synchronized int available() throws IOException {
+        if (in == null) {
+            throw new IOException("Stream closed");
+        }
+        return count - pos;
+    }
+
+    /**
      * Reads what is buffered, or else makes one read of the socket: straight into {@code b}
      * when it is at least as large as the buffer, through the buffer otherwise.
      */

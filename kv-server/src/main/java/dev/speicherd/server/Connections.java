@@ -120,7 +120,7 @@ final class Connections {
      * bounded in bytes and time, before the close.
      */
     private static void lingerForUnreadInput(Socket socket, BufferedInputStream in) throws IOException {
-        if (socket.isClosed() || in.available() == 0) {
+        if (socket.isClosed() || (in.available() == 0 && socket.getInputStream().available() == 0)) {
             return;
         }
         socket.shutdownOutput();

@@ -76,6 +76,16 @@ class ConnectionInputTest {
     }
 
     @Test
+    void availableCountsWhatIsBufferedWithoutAskingTheSocket() throws IOException {
+        Chunked socket = new Chunked(bytes(100), 30);
+        ConnectionInput in = new ConnectionInput(socket, 16);
+        assertEquals(0, in.available());
+        in.read();
+        assertEquals(15, in.available());
+        assertEquals(0, socket.availableCalls);
+    }
+
+    @Test
     void theEndOfInputIsMinusOne() throws IOException {
         ConnectionInput in = new ConnectionInput(new Chunked(bytes(3), 10), 16);
         byte[] into = new byte[8];
