@@ -1,6 +1,7 @@
 package dev.speicherd.server.memcached;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.TRACE;
 
 import dev.speicherd.api.StorageException;
 import dev.speicherd.codec.ProtocolException;
@@ -26,6 +27,8 @@ final class MemcachedSession {
     private final MemcachedTextWriter writer;
     private final MemcachedDispatch dispatch;
     private final ServerStats stats;
+    /** Read once per connection: with {@code -vv} every command is logged. */
+    private final boolean trace = LOG.isLoggable(TRACE);
     private long countedIn;
     private long countedOut;
 
@@ -66,6 +69,9 @@ final class MemcachedSession {
                 if (command == null || command instanceof MemcachedCommand.Quit) {
                     flush();
                     return;
+                }
+                if (trace) {
+                    LOG.log(TRACE, "command {0}", command);
                 }
                 if (command instanceof MemcachedCommand.Stats) {
                     count(); // so that the report includes this connection's traffic so far

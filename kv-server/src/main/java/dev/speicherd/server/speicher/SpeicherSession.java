@@ -1,6 +1,7 @@
 package dev.speicherd.server.speicher;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.TRACE;
 
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.speicher.SpeicherCommand;
@@ -27,6 +28,8 @@ final class SpeicherSession {
     private final SpeicherFrameWriter writer;
     private final ServerContext context;
     private final ServerStats stats;
+    /** Read once per connection: with {@code -vv} every request is logged. */
+    private final boolean trace = LOG.isLoggable(TRACE);
     private long countedIn;
     private long countedOut;
 
@@ -48,6 +51,9 @@ final class SpeicherSession {
                     if (command == null) {
                         flush();
                         return;
+                    }
+                    if (trace) {
+                        LOG.log(TRACE, "request {0}", command);
                     }
                     response = SpeicherDispatch.execute(command, context);
                 } catch (ProtocolException e) {
