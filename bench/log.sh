@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The log engine's cost: memaslap set-only throughput (50 connections, 100-byte values) against
+# speicherd with the memory engine and with the log engine under each fsync policy, and against
+# memcached 1.6, alternating the servers round by round; then the replay benchmark (one million
+# items written twice, replayed, compacted).
+#
+# usage: bench/log.sh [ROUNDS] [SECONDS]      (defaults: 3 rounds of 10 s per server)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+rounds=${1:-3}
+seconds=${2:-10}
+
+need=()
+command -v memcached >/dev/null || need+=(memcached)
+command -v memcaslap >/dev/null || need+=(libmemcached-tools)
+if ((${#need[@]})); then
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+jar=kv-server/target/kv-server.jar
+[[ -f $jar ]] || bin/mvn -q -B package -DskipTests
+java=$(bin/jdk)/bin/java
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+declare -A port
+port[memcached]=$(free_port)
+memcached -u "$(id -un)" -p "${port[memcached]}" -U 0 -l 127.0.0.1 -t 2 -m 1024 -c 4096 &
+pids+=($!)
+start_speicherd() { # name, flags...
+  local name=$1; shift
+  port[$name]=$(free_port)
+  "$java" -jar "$jar" -p "${port[$name]}" --speicher-port 0 -m 0 -c 4096 "$@" 2>"$work/$name.log" &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q " ready: " "$work/$name.log" 2>/dev/null && return; sleep 0.1; done
+  cat "$work/$name.log"; exit 1
+}
+start_speicherd memory
+start_speicherd log-no --engine log --data-dir "$work/no" --fsync no
+start_speicherd log-everysec --engine log --data-dir "$work/everysec" --fsync everysec
+start_speicherd log-always --engine log --data-dir "$work/always" --fsync always
+
+servers=(memcached memory log-no log-everysec log-always)
+tps() { memcaslap -s "127.0.0.1:${port[$1]}" -F bench/memaslap-set.cfg -T 2 -c 50 -t "${seconds}s" 2>&1 \
+  | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1; }
+declare -A results
+for s in "${servers[@]}"; do tps "$s" >/dev/null; done # warm-up
+for r in $(seq "$rounds"); do
+  for s in "${servers[@]}"; do results[$s]+="$(tps "$s") "; done
+done
+
+echo "machine: $(nproc) cores, $(uname -r), $(df -T "$work" | awk 'NR==2 {print $2}') at $work"
+echo "memaslap set-only: 50 connections, 2 threads, 32-byte keys, 100-byte values, $rounds x ${seconds}s per server, alternating"
+printf '%-14s %12s %22s %10s\n' server "sets/s" "(min..max)" "/memory"
+for s in "${servers[@]}"; do
+  python3 - "$s" "${results[$s]}" "${results[memory]}" <<'PY'
+import statistics, sys
+name, xs, mem = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
+m = statistics.median(xs)
+print("%-14s %12.0f %22s %10.2f" % (name, m, "(%d..%d)" % (min(xs), max(xs)), m / statistics.median(mem)))
+PY
+done
+
+echo
+echo "replay benchmark (in process, one million items written twice):"
+bin/mvn -q -B -o -pl kv-api,kv-storage install -DskipTests >/dev/null
+"$java" -cp kv-api/target/classes:kv-storage/target/classes:kv-storage/target/test-classes \
+  dev.speicherd.storage.LogReplayBenchmark 1000000 100
