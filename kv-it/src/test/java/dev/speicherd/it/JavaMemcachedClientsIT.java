@@ -21,9 +21,8 @@ import net.rubyeye.xmemcached.XMemcachedClientBuilder;
 import net.rubyeye.xmemcached.utils.AddrUtil;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** spymemcached and xmemcached, in their default (text) protocol, against the jar. */
 class JavaMemcachedClientsIT {
@@ -31,25 +30,16 @@ class JavaMemcachedClientsIT {
     static final int THREADS = 16;
     static final int OPS_PER_THREAD = 300;
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     private static net.spy.memcached.MemcachedClient spy() throws Exception {
-        return new net.spy.memcached.MemcachedClient(new InetSocketAddress("127.0.0.1", server.memcachedPort));
+        return new net.spy.memcached.MemcachedClient(new InetSocketAddress("127.0.0.1", server.memcachedPort()));
     }
 
     private static MemcachedClient xmemcached() throws Exception {
         XMemcachedClientBuilder builder =
-                new XMemcachedClientBuilder(AddrUtil.getAddresses("127.0.0.1:" + server.memcachedPort));
+                new XMemcachedClientBuilder(AddrUtil.getAddresses("127.0.0.1:" + server.memcachedPort()));
         builder.setConnectionPoolSize(2);
         return builder.build();
     }

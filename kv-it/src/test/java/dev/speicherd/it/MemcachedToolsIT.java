@@ -7,9 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The memcached ecosystem's own tools and Python clients against the jar: libmemcached's
@@ -20,17 +19,8 @@ class MemcachedToolsIT {
     /** memcapable's ASCII tests that memcached 1.6.18 passes on this machine: all of them. */
     static final int MEMCAPABLE_ASCII_TESTS = 27;
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     @Test
     void memcapableAsciiPassesEveryTest() throws Exception {
@@ -38,7 +28,7 @@ class MemcachedToolsIT {
         assertTrue(Files.isExecutable(Path.of(memcapable)),
                 "memccapable missing: install libmemcached-tools (.ci/run does)");
         Process p = new ProcessBuilder(memcapable, "-h", "127.0.0.1", "-p",
-                Integer.toString(server.memcachedPort), "-a").redirectErrorStream(true).start();
+                Integer.toString(server.memcachedPort()), "-a").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
@@ -48,19 +38,19 @@ class MemcachedToolsIT {
 
     @Test
     void pymemcacheExercisesEveryCommandItHas() throws Exception {
-        Python.Result result = Python.run("pymemcache_functional.py", "127.0.0.1", server.memcachedPort);
+        Python.Result result = Python.run("pymemcache_functional.py", "127.0.0.1", server.memcachedPort());
         assertEquals(0, result.exitCode(), result.output());
     }
 
     @Test
     void pythonMemcachedExercisesEveryCommandItHas() throws Exception {
-        Python.Result result = Python.run("python_memcached_functional.py", "127.0.0.1", server.memcachedPort);
+        Python.Result result = Python.run("python_memcached_functional.py", "127.0.0.1", server.memcachedPort());
         assertEquals(0, result.exitCode(), result.output());
     }
 
     @Test
     void theSpeicherPortServesMemcachedTextToo() throws Exception {
-        Python.Result result = Python.run("pymemcache_functional.py", "127.0.0.1", server.speicherPort);
+        Python.Result result = Python.run("pymemcache_functional.py", "127.0.0.1", server.speicherPort());
         assertEquals(0, result.exitCode(), result.output());
     }
 }

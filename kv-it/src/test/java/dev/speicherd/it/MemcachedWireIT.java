@@ -8,10 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,29 +22,20 @@ class MemcachedWireIT {
 
     static final int MAX_ITEM = 1024 * 1024;
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.start("--max-item-size", "1m");
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer("--max-item-size", "1m");
 
     @AfterEach
     void stillServing() throws IOException {
         assertTrue(server.isAlive(), server.stderrText());
-        try (MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+        try (MemcachedWire w = new MemcachedWire(server.memcachedPort())) {
             assertEquals("STORED", w.call("set canary 0 0 2\r\nok\r\n"));
             assertEquals("VALUE canary 0 2|ok|END", w.send("get canary\r\n").untilEnd());
         }
     }
 
     private static MemcachedWire wire() throws IOException {
-        return new MemcachedWire(server.memcachedPort);
+        return new MemcachedWire(server.memcachedPort());
     }
 
     @Test

@@ -5,29 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Both protocols see the same items, mapped as the README's "One keyspace" says. */
 class OneKeyspaceIT {
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     @Test
     void aSpeicherSetReadsOverMemcachedAsItsJsonText() throws IOException {
-        try (SpeicherWire s = new SpeicherWire(server.speicherPort);
-                MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
+        try (SpeicherWire s = new SpeicherWire(server.speicherPort());
+                MemcachedWire m = new MemcachedWire(server.memcachedPort())) {
             s.call("{\"command\":\"SET\",\"key\":\"sk\",\"value\":{\"a\":[1,\"zwei\",1e+100]}}");
             String json = "{\"a\":[1,\"zwei\",1e+100]}";
             assertEquals("VALUE sk 0 " + json.length() + "|" + json + "|END", m.send("get sk\r\n").untilEnd());
@@ -38,8 +28,8 @@ class OneKeyspaceIT {
 
     @Test
     void memcachedBytesReadOverSpeicherAsJsonWhenTheyAreJsonAndAsAStringOtherwise() throws IOException {
-        try (SpeicherWire s = new SpeicherWire(server.speicherPort);
-                MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
+        try (SpeicherWire s = new SpeicherWire(server.speicherPort());
+                MemcachedWire m = new MemcachedWire(server.memcachedPort())) {
             m.call("set num 0 0 2\r\n42\r\n");
             m.call("set obj 0 0 13\r\n{\"x\": [true]}\r\n");
             m.call("set word 0 0 5\r\nhello\r\n");
@@ -54,8 +44,8 @@ class OneKeyspaceIT {
 
     @Test
     void deletesAndResetsCrossOver() throws IOException {
-        try (SpeicherWire s = new SpeicherWire(server.speicherPort);
-                MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
+        try (SpeicherWire s = new SpeicherWire(server.speicherPort());
+                MemcachedWire m = new MemcachedWire(server.memcachedPort())) {
             m.call("set d 0 0 1\r\n1\r\n");
             assertEquals(200, status(s.call("{\"command\":\"DEL\",\"key\":\"d\"}")));
             assertEquals("END", m.call("get d\r\n"));
@@ -70,8 +60,8 @@ class OneKeyspaceIT {
 
     @Test
     void aSpeicherCounterCanBeIncrementedOverMemcached() throws IOException {
-        try (SpeicherWire s = new SpeicherWire(server.speicherPort);
-                MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
+        try (SpeicherWire s = new SpeicherWire(server.speicherPort());
+                MemcachedWire m = new MemcachedWire(server.memcachedPort())) {
             s.call("{\"command\":\"SET\",\"key\":\"hits\",\"value\":41}");
             assertEquals("42", m.call("incr hits 1\r\n"));
             JsonObject reply = s.call("{\"command\":\"GET\",\"key\":\"hits\"}");

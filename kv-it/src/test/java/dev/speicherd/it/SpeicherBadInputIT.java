@@ -8,10 +8,9 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,23 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SpeicherBadInputIT {
 
-    private static ServerProcess server;
-
-    @BeforeAll
-    static void start() {
-        server = ServerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        server.close();
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer();
 
     /** After every case: the server is alive and serves a fresh client. */
     @AfterEach
     void othersAreStillServed() throws IOException {
         assertTrue(server.isAlive(), server.stderrText());
-        try (SpeicherWire other = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire other = new SpeicherWire(server.speicherPort())) {
             assertEquals(200, status(other.call("{\"command\":\"SET\",\"key\":\"canary\",\"value\":[1]}")));
             JsonObject reply = other.call("{\"command\":\"GET\",\"key\":\"canary\"}");
             assertEquals(200, status(reply));
@@ -65,7 +55,7 @@ class SpeicherBadInputIT {
         "{\"command\":\"FOO\"}",
     })
     void wholeButWrongFramesGetA400AndTheConnectionGoesOn(String body) throws IOException {
-        try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
             JsonObject reply = wire.call(body);
             assertEquals(400, status(reply), reply.toString());
             assertTrue(reply.get("error").getAsString().length() > 3, reply.toString());
@@ -75,7 +65,7 @@ class SpeicherBadInputIT {
 
     @Test
     void aNegativeLengthGetsA400AndTheConnectionIsClosed() throws IOException {
-        try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
             JsonObject reply = wire.send(ByteBuffer.allocate(4).putInt(-5).array()).reply();
             assertEquals(400, status(reply));
             assertTrue(reply.get("error").getAsString().contains("negative"), reply.toString());
@@ -85,7 +75,7 @@ class SpeicherBadInputIT {
 
     @Test
     void aHugeLengthIsRefusedAtOnceWithoutWaitingForTheBody() throws IOException {
-        try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
             JsonObject reply = assertTimeoutPreemptively(Duration.ofSeconds(5),
                     () -> wire.send(ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array()).reply());
             assertEquals(400, status(reply));
@@ -97,7 +87,7 @@ class SpeicherBadInputIT {
     @Test
     void manyHugeLengthsAtOnceDoNotExhaustTheServer() throws IOException {
         for (int i = 0; i < 50; i++) {
-            try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+            try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
                 wire.send(ByteBuffer.allocate(8).putInt(Integer.MAX_VALUE - i).putInt(0x7b7d7b7d).array());
                 assertEquals(400, status(wire.reply()));
             }
@@ -107,13 +97,13 @@ class SpeicherBadInputIT {
     @Test
     void aClientThatHangsUpMidFrameCostsOnlyItsConnection() throws IOException {
         byte[] frame = SpeicherWire.frame("{\"command\":\"SET\",\"key\":\"half\",\"value\":\"never\"}");
-        try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
             wire.send(java.util.Arrays.copyOf(frame, frame.length / 2));
         }
-        try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
             wire.send(java.util.Arrays.copyOf(frame, 2));
         }
-        try (SpeicherWire wire = new SpeicherWire(server.speicherPort)) {
+        try (SpeicherWire wire = new SpeicherWire(server.speicherPort())) {
             assertEquals(404, status(wire.call("{\"command\":\"GET\",\"key\":\"half\"}")));
         }
     }
