@@ -180,7 +180,7 @@ public final class MemoryStore implements Store {
                     result.value = WriteResult.NOT_FOUND;
                     return keep(k, old, null);
                 }
-                if (live.item().cas() != expectedCas) {
+                if (live.cas() != expectedCas) {
                     result.value = WriteResult.EXISTS;
                     return old;
                 }
@@ -223,7 +223,7 @@ public final class MemoryStore implements Store {
             if (live == null) {
                 return keep(k, old, null);
             }
-            if (expectedCas != ANY_CAS && live.item().cas() != expectedCas) {
+            if (expectedCas != ANY_CAS && live.cas() != expectedCas) {
                 result.value = DeleteResult.EXISTS;
                 return old;
             }
@@ -580,7 +580,7 @@ public final class MemoryStore implements Store {
     }
 
     private boolean isDead(Slot slot, long now) {
-        return slot.item().isExpiredAt(now) || flush.flushes(slot.writtenAt(), slot.item().cas(), now);
+        return slot.isExpiredAt(now) || flush.flushes(slot.writtenAt(), slot.cas(), now);
     }
 
     /**
@@ -593,7 +593,7 @@ public final class MemoryStore implements Store {
         if (slot == null || !isDead(slot, now)) {
             return slot;
         }
-        result.reclaimedExpired = slot.item().isExpiredAt(now);
+        result.reclaimedExpired = slot.isExpiredAt(now);
         return null;
     }
 
@@ -619,7 +619,7 @@ public final class MemoryStore implements Store {
             return false;
         }
         bytes.addAndGet(-sizeOf(key, slot));
-        if (slot.item().isExpiredAt(now)) {
+        if (slot.isExpiredAt(now)) {
             reclaimed.increment();
         }
         return true;
@@ -688,7 +688,7 @@ public final class MemoryStore implements Store {
     }
 
     private static long sizeOf(Key key, Slot slot) {
-        return ITEM_OVERHEAD_BYTES + key.length() + slot.item().value().length;
+        return ITEM_OVERHEAD_BYTES + key.length() + slot.value().length;
     }
 
     private static byte[] counterText(long value) {

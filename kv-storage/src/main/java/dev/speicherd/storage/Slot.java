@@ -3,8 +3,9 @@ package dev.speicherd.storage;
 import dev.speicherd.api.Item;
 
 /**
- * What {@link MemoryStore} keeps under one key: the item, when it was written, and the CLOCK
- * reference bit.
+ * What {@link MemoryStore} keeps under one key: the item's fields, when it was written, and the
+ * CLOCK reference bit. The item's fields are held here rather than in an {@link Item}, which
+ * would cost one more object per entry; {@link #item()} builds one for a caller that needs it.
  *
  * <p>Every mutation puts a new slot in the map, so a slot's item never changes and a slot can be
  * removed with {@code map.remove(key, slot)} knowing exactly what is removed. Equality is
@@ -13,7 +14,10 @@ import dev.speicherd.api.Item;
  */
 final class Slot {
 
-    private final Item item;
+    private final byte[] value;
+    private final int flags;
+    private final long expiresAt;
+    private final long cas;
     private final long writtenAt;
     private volatile boolean referenced = true;
 
@@ -25,12 +29,27 @@ final class Slot {
      * @param writtenAt when the item's value was written, for delayed flushes
      */
     Slot(Item item, long writtenAt) {
-        this.item = item;
+        this.value = item.value();
+        this.flags = item.flags();
+        this.expiresAt = item.expiresAt();
+        this.cas = item.cas();
         this.writtenAt = writtenAt;
     }
 
     Item item() {
-        return item;
+        return new Item(value, flags, expiresAt, cas);
+    }
+
+    byte[] value() {
+        return value;
+    }
+
+    long cas() {
+        return cas;
+    }
+
+    boolean isExpiredAt(long now) {
+        return expiresAt != Item.NEVER && expiresAt <= now;
     }
 
     long writtenAt() {
