@@ -1,0 +1,90 @@
+package dev.speicherd.bench.jmh;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import dev.speicherd.api.Clock;
+import dev.speicherd.api.Item;
+import dev.speicherd.api.Lookup;
+import dev.speicherd.api.WriteResult;
+import dev.speicherd.storage.MemoryStore;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * {@link MemoryStore} under contention from two threads (the benchmark machine's core count):
+ * gets and sets of uniformly random keys of a preloaded key space, and sets that all hit one key.
+ * The store has a 1 GiB limit, as the server under bench/loadgen.sh, so writes go through the
+ * memory accounting; the key space fits, so nothing is evicted.
+ */
+@State(Scope.Benchmark)
+@Threads(2)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class MemoryStoreBenchmark {
+
+    @Param({"100000"})
+    public int keySpace;
+
+    @Param({"100"})
+    public int valueBytes;
+
+    private MemoryStore store;
+    private byte[][] keys;
+    private byte[] value;
+
+    /** Each thread's own random keys. */
+    @State(Scope.Thread)
+    public static class Picker {
+        private static final AtomicLong SEEDS = new AtomicLong(42);
+        private final SplittableRandom random = new SplittableRandom(SEEDS.getAndIncrement());
+
+        int next(int bound) {
+            return random.nextInt(bound);
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        store = new MemoryStore(Clock.system(), 1024L * 1024 * 1024);
+        keys = new byte[keySpace][];
+        value = new byte[valueBytes];
+        Arrays.fill(value, (byte) 'v');
+        for (int i = 0; i < keySpace; i++) {
+            keys[i] = String.format("key:%010d", i).getBytes(US_ASCII);
+            store.set(keys[i], value, 0, Item.NEVER);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        store.close();
+    }
+
+    @Benchmark
+    public Lookup get(Picker picker) {
+        return store.get(keys[picker.next(keySpace)]);
+    }
+
+    @Benchmark
+    public WriteResult set(Picker picker) {
+        return store.set(keys[picker.next(keySpace)], value, 0, Item.NEVER);
+    }
+
+    @Benchmark
+    public WriteResult setOneKey() {
+        return store.set(keys[0], value, 0, Item.NEVER);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.speicherd.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.speicherd.bench.FakeServer.Fault;
+import dev.speicherd.bench.ProtocolConnection.Protocol;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/** The load generator against small in-process servers: right ones and lying ones. Runs are short. */
+class LoadGeneratorTest {
+
+    /** What one run printed and returned. */
+    record Run(int status, String out, String err) {}
+
+    private static Run run(Protocol protocol, int port, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--protocol", protocol.name().toLowerCase(), "--port",
+                Integer.toString(port), "--connections", "4", "--key-space", "1000", "--value-bytes", "20",
+                "--seconds", "0.3", "--warmup", "0.1", "--timeout-ms", "2000"));
+        args.addAll(List.of(flags));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = LoadGenerator.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static long resultField(String out, String name) {
+        for (String line : out.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                for (String field : line.substring(7).split(" ")) {
+                    if (field.startsWith(name + "=")) {
+                        return (long) Double.parseDouble(field.substring(name.length() + 1));
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no " + name + " in the RESULT line of:\n" + out);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MEMCACHED, 1", "MEMCACHED, 8", "SPEICHER, 1", "SPEICHER, 8"})
+    void aRightServerGivesNoErrors(Protocol protocol, int pipeline) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, Fault.NONE)) {
+            Run run = run(protocol, server.port(), "--pipeline", Integer.toString(pipeline));
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("errors: none"), run.out());
+            assertEquals(0, resultField(run.out(), "errors"));
+            long ops = resultField(run.out(), "ops");
+            assertTrue(ops > 0, run.out());
+            // preload (1,000 sets) plus at least the measured requests reached the server
+            assertTrue(server.requests.get() >= 1000 + ops, server.requests + " requests for " + ops + " ops");
+            assertTrue(resultField(run.out(), "p99_us") >= resultField(run.out(), "p50_us"), run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void missesAreErrorsAndSaidLoudly(Protocol protocol) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, Fault.MISS)) {
+            Run run = run(protocol, server.port(), "--pipeline", "4");
+            assertEquals(1, run.status(), run.out());
+            assertTrue(run.out().contains("ERRORS: this run's numbers are not valid"), run.out());
+            assertTrue(run.out().contains("miss"), run.out());
+            assertTrue(run.err().contains("ERRORS"), run.err());
+            assertTrue(resultField(run.out(), "errors") > 0, run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void anotherKeysValueIsAnError(Protocol protocol) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, Fault.WRONG_VALUE)) {
+            Run run = run(protocol, server.port());
+            assertEquals(1, run.status(), run.out());
+            assertTrue(run.out().contains("wrong value") || run.out().contains("not for the key asked"), run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aServerThatHangsUpCostsErrorsAndAReconnect(Protocol protocol) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, Fault.HANG_UP)) {
+            Run run = run(protocol, server.port(), "--pipeline", "8");
+            assertEquals(1, run.status(), run.out());
+            assertTrue(run.out().contains("connection: "), run.out());
+            assertTrue(resultField(run.out(), "ops") > 500, "it went on after reconnecting:\n" + run.out());
+        }
+    }
+
+    @Test
+    void noServerIsAnErrorNotAHang() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run run = run(Protocol.MEMCACHED, port);
+        assertEquals(1, run.status());
+        assertTrue(run.err().contains("cannot connect"), run.err());
+    }
+
+    @Test
+    void flagsParse() {
+        LoadGenerator.Options o = LoadGenerator.parse(new String[] {"--protocol", "speicher", "--pipeline=16",
+            "--seconds", "2.5", "--get-ratio", "0.5", "--no-preload"});
+        assertEquals(Protocol.SPEICHER, o.protocol());
+        assertEquals(14567, o.port());
+        assertEquals(16, o.pipeline());
+        assertEquals(2.5, o.seconds());
+        assertEquals(0.5, o.getRatio());
+        assertEquals(false, o.preload());
+        assertEquals(11211, LoadGenerator.parse(new String[0]).port());
+        assertNull(LoadGenerator.parse(new String[] {"--help"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--get-ratio", "2"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--protocol", "http"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--pipeline"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--bogus", "1"}));
+        assertEquals(2, run(Protocol.MEMCACHED, 1, "--bogus", "1").status());
+    }
+}
