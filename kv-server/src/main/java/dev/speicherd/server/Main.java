@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
 
 import dev.speicherd.api.Clock;
+import dev.speicherd.server.binary.BinaryProtocolHandler;
 import dev.speicherd.server.memcached.MemcachedProtocolHandler;
 import dev.speicherd.server.speicher.SpeicherProtocolHandler;
 import java.io.IOException;
@@ -70,7 +71,8 @@ public final class Main {
             opened = Engines.open(config, clock, logRepair);
             server = Server.start(config, opened.store(), clock, Map.of(
                     Protocol.SPEICHER, new SpeicherProtocolHandler(),
-                    Protocol.MEMCACHED, new MemcachedProtocolHandler()));
+                    Protocol.MEMCACHED, new MemcachedProtocolHandler(),
+                    Protocol.BINARY, new BinaryProtocolHandler()));
         } catch (IOException | RuntimeException e) {
             LOG.log(ERROR, "speicherd failed to start: " + e.getMessage(), e);
             return ExitCode.FAILURE;

@@ -23,7 +23,8 @@ final class Refusals {
     static byte[] tooManyConnections(Protocol protocol) {
         return switch (protocol) {
             case SPEICHER -> SPEICHER_BYTES.clone();
-            case MEMCACHED -> MEMCACHED_BYTES.clone();
+            // No port is opened for binary; memcached too refuses in text whatever a client speaks.
+            case MEMCACHED, BINARY -> MEMCACHED_BYTES.clone();
         };
     }
 

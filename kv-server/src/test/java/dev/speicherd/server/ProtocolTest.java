@@ -16,11 +16,15 @@ class ProtocolTest {
         "0x67, SPEICHER, MEMCACHED",   // g
         "0x4D, SPEICHER, MEMCACHED",   // M
         "0x7A, MEMCACHED, MEMCACHED",  // z
-        // anything else belongs to the port: a negative or huge speicher length, a stray CR
+        // memcached binary starts with its request magic, on either port
+        "0x80, MEMCACHED, BINARY",
+        "0x80, SPEICHER, BINARY",
+        // anything else belongs to the port: a negative or huge speicher length, a stray CR, a
+        // binary response's magic sent by mistake
         "0xFF, SPEICHER, SPEICHER",
         "0x7F, SPEICHER, SPEICHER",
         "0x0D, MEMCACHED, MEMCACHED",
-        "0x80, MEMCACHED, MEMCACHED",
+        "0x81, MEMCACHED, MEMCACHED",
         "0x20, SPEICHER, SPEICHER",
     })
     void chosenByTheFirstByteThenByThePort(String firstByte, Protocol port, Protocol expected) {
