@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Throughput and latency of speicherd against memcached 1.6 on this machine, with our own load
+# generator (kv-bench), for both protocols, with and without pipelining, in the same run,
+# alternating A B A B so that drift in a noisy machine hits every target alike.
+#
+# usage: bench/loadgen.sh [ROUNDS] [SECONDS]      (defaults: 3 rounds of 10 s per case)
+# Cases, each round: memcached protocol against memcached and against speicherd, and the speicher
+# protocol against speicherd, at pipeline depth 1 and 16. Prints, per case, the median throughput
+# and its spread (min..max), the median of the rounds' p50, p99 and p99.9 latencies, and the
+# ratios speicherd/memcached (memcached protocol) and speicher/memcached protocol on speicherd.
+# Every reply is checked; a run with errors is reported loudly and makes the script exit 1.
+#
+# Environment: CONNECTIONS (50), PIPELINE ("1 16"), VALUE_BYTES (100), KEY_SPACE (100000),
+# GET_RATIO (0.9), WARMUP (seconds of unmeasured load per run, 2), SPEICHERD_JAVA_OPTS,
+# LOADGEN_JAVA_OPTS. Installs memcached if it is missing; builds the jars if they are missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+rounds=${1:-3}
+seconds=${2:-10}
+connections=${CONNECTIONS:-50}
+pipelines=${PIPELINE:-1 16}
+value_bytes=${VALUE_BYTES:-100}
+key_space=${KEY_SPACE:-100000}
+get_ratio=${GET_RATIO:-0.9}
+warmup=${WARMUP:-2}
+
+if ! command -v memcached >/dev/null; then
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq memcached >/dev/null
+fi
+server_jar=kv-server/target/kv-server.jar
+bench_jar=kv-bench/target/kv-bench.jar
+if [[ ! -f $server_jar || ! -f $bench_jar ]]; then
+  bin/mvn -q -B package -DskipTests -pl kv-server,kv-bench -am
+fi
+for jar in "$server_jar" "$bench_jar"; do
+  module=${jar%%/*}
+  if [[ -n $(find "$module/src/main" -newer "$jar" -type f -print -quit) ]]; then
+    echo "note: $jar is older than $module's sources; delete it to have it rebuilt" >&2
+  fi
+done
+java_home=$(bin/jdk)
+java=$java_home/bin/java
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+memcached -u "$(id -un)" -p "$mc_port" -U 0 -l 127.0.0.1 -t 2 -m 1024 -c 4096 &
+pids+=($!)
+# shellcheck disable=SC2086 # SPEICHERD_JAVA_OPTS is a list of options
+"$java" ${SPEICHERD_JAVA_OPTS:-} -jar "$server_jar" -p "$sd_port" --speicher-port "$sd_speicher" \
+  -m 1024 -c 4096 2>"$work/speicherd.log" &
+pids+=($!)
+for _ in $(seq 100); do
+  grep -q " ready: " "$work/speicherd.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q " ready: " "$work/speicherd.log" || { cat "$work/speicherd.log"; exit 1; }
+
+# The targets: a name, the protocol, the port.
+targets=("memcached/memcached-protocol memcached $mc_port"
+         "speicherd/memcached-protocol memcached $sd_port"
+         "speicherd/speicher-protocol speicher $sd_speicher")
+
+errors=0
+# One load generator run; appends "<target> <pipeline> RESULT ..." to results, or shouts.
+loadgen() { # target, protocol, port, pipeline, seconds, warmup, record(yes|no)
+  local target=$1 protocol=$2 port=$3 pipeline=$4 secs=$5 warm=$6 record=$7 out=$work/run.out status=0
+  # shellcheck disable=SC2086 # LOADGEN_JAVA_OPTS is a list of options
+  "$java" ${LOADGEN_JAVA_OPTS:-} -jar "$bench_jar" --protocol "$protocol" --port "$port" \
+    --connections "$connections" --pipeline "$pipeline" --seconds "$secs" --warmup "$warm" \
+    --value-bytes "$value_bytes" --key-space "$key_space" --get-ratio "$get_ratio" >"$out" 2>&1 || status=$?
+  if ((status != 0)) || ! grep -q '^RESULT .* errors=0$' "$out"; then
+    errors=$((errors + 1))
+    echo "!!!!!!!!!!!! $target, pipeline $pipeline: the load generator FAILED or saw ERRORS (exit $status):" >&2
+    sed 's/^/    /' "$out" >&2
+  fi
+  if [[ $record == yes ]]; then
+    sed -n "s|^RESULT |$target $pipeline |p" "$out" >>"$work/results"
+  fi
+}
+
+# warm both servers up (JIT, page cache) before measuring
+for t in "${targets[@]}"; do
+  read -r name protocol port <<<"$t"
+  for p in $pipelines; do loadgen "$name" "$protocol" "$port" "$p" 3 0 no; done
+done
+
+touch "$work/results"
+for r in $(seq "$rounds"); do
+  for p in $pipelines; do
+    for t in "${targets[@]}"; do
+      read -r name protocol port <<<"$t"
+      loadgen "$name" "$protocol" "$port" "$p" "$seconds" "$warmup" yes
+    done
+  done
+  echo "round $r of $rounds done" >&2
+done
+
+echo "machine: $(nproc) cores, $(uname -r); $(memcached -V); speicherd $("$java" -jar "$server_jar" --version | cut -d' ' -f2) on $("$java" -version 2>&1 | head -1)"
+echo "loadgen (kv-bench): $connections connections, $value_bytes-byte values, $key_space keys preloaded, get ratio $get_ratio, $rounds x ${seconds}s (+${warmup}s warm-up) per case, alternating; client and servers share the machine"
+python3 - "$work/results" <<'PY'
+import collections, statistics, sys
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    target, pipeline, *fields = line.split()
+    f = dict(x.split("=", 1) for x in fields)
+    runs[(target, int(pipeline))].append({k: float(f[k]) for k in ("ops_per_sec", "p50_us", "p99_us", "p999_us", "errors")})
+med = lambda key, rs: statistics.median(r[key] for r in rs)
+print("%-30s %4s %12s %22s %9s %9s %9s %6s" % ("target", "pipe", "ops/s", "(min..max)", "p50 us", "p99 us", "p99.9 us", "errors"))
+for (target, pipeline), rs in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    ops = [r["ops_per_sec"] for r in rs]
+    print("%-30s %4d %12.0f %22s %9.0f %9.0f %9.0f %6d" % (target, pipeline, statistics.median(ops),
+          "(%d..%d)" % (min(ops), max(ops)), med("p50_us", rs), med("p99_us", rs), med("p999_us", rs),
+          sum(r["errors"] for r in rs)))
+print()
+print("ratios of medians          (throughput: higher is better for the numerator; p99: lower is)")
+pairs = [("speicherd/memcached, memcached protocol", "speicherd/memcached-protocol", "memcached/memcached-protocol"),
+         ("speicher/memcached protocol on speicherd", "speicherd/speicher-protocol", "speicherd/memcached-protocol")]
+for pipeline in sorted({p for _, p in runs}):
+    for label, a, b in pairs:
+        ra, rb = runs.get((a, pipeline)), runs.get((b, pipeline))
+        if ra and rb:
+            print("%-42s pipeline %2d: ops/s %5.2f   p99 %5.2f" % (label, pipeline,
+                  med("ops_per_sec", ra) / med("ops_per_sec", rb), med("p99_us", ra) / med("p99_us", rb)))
+PY
+if ((errors > 0)); then
+  echo "!!!!!!!!!!!! $errors load generator run(s) FAILED or saw ERRORS: see above; their numbers are not valid" >&2
+  exit 1
+fi
