@@ -12,7 +12,11 @@ import java.util.Arrays;
  */
 public sealed interface BinaryCommand {
 
-    /** The opcode and opaque that every response to this request repeats. */
+    /**
+     * Returns what every response to this request repeats.
+     *
+     * @return the request's opcode and opaque
+     */
     ReplyTo to();
 
     /**
@@ -31,6 +35,8 @@ public sealed interface BinaryCommand {
     /**
      * {@code Get GetQ GetK GetKQ}.
      *
+     * @param to what the responses repeat
+     * @param key the key
      * @param withKey whether the response carries the key ({@code GetK GetKQ})
      * @param quiet whether a miss goes unanswered ({@code GetQ GetKQ})
      */
@@ -55,6 +61,8 @@ public sealed interface BinaryCommand {
     /**
      * {@code GAT GATQ GATK GATKQ}: a get that also sets the item's expiry.
      *
+     * @param to what the responses repeat
+     * @param key the key
      * @param exptime the new expiry, 32-bit unsigned
      * @param withKey whether the response carries the key ({@code GATK GATKQ})
      * @param quiet whether a miss goes unanswered ({@code GATQ GATKQ})
@@ -82,6 +90,8 @@ public sealed interface BinaryCommand {
     /**
      * {@code Touch}: sets the item's expiry; the response carries the flags but not the value.
      *
+     * @param to what the responses repeat
+     * @param key the key
      * @param exptime the new expiry, 32-bit unsigned
      */
     record Touch(ReplyTo to, byte[] key, long exptime) implements BinaryCommand {
@@ -104,10 +114,13 @@ public sealed interface BinaryCommand {
     /**
      * {@code Set Add Replace Append Prepend} and their quiet variants; the value has been read.
      *
+     * @param to what the responses repeat
      * @param mode the storage condition
+     * @param key the key
      * @param flags the client flags; 0 for append and prepend, which carry none
      * @param exptime the expiry, 32-bit unsigned; 0 for append and prepend
      * @param cas the token the live item must have, or 0
+     * @param value the value, or the bytes to add for append and prepend
      * @param quiet whether success goes unanswered
      */
     record Store(ReplyTo to, WriteMode mode, byte[] key, int flags, long exptime, long cas, byte[] value,
@@ -135,6 +148,7 @@ public sealed interface BinaryCommand {
     /**
      * A storage command whose value is over the item size limit: the value was skipped unread.
      *
+     * @param to what the responses repeat
      * @param mode the storage command it was
      * @param key its key
      */
@@ -158,6 +172,8 @@ public sealed interface BinaryCommand {
     /**
      * {@code Delete DeleteQ}.
      *
+     * @param to what the responses repeat
+     * @param key the key
      * @param cas the token the live item must have, or 0
      * @param quiet whether success goes unanswered
      */
@@ -183,6 +199,9 @@ public sealed interface BinaryCommand {
     /**
      * {@code Increment Decrement} and their quiet variants.
      *
+     * @param to what the responses repeat
+     * @param key the key
+     * @param decrement true for {@code Decrement}, which stops at 0; increments wrap at 2^64
      * @param delta the 64-bit unsigned amount
      * @param initial the 64-bit unsigned value to create a missing counter with
      * @param exptime the created counter's expiry, 32-bit unsigned; {@link #DO_NOT_CREATE} to
@@ -196,7 +215,11 @@ public sealed interface BinaryCommand {
         /** The {@code expiration} that tells the server not to create a missing counter. */
         public static final long DO_NOT_CREATE = 0xFFFF_FFFFL;
 
-        /** Whether a missing counter is created with {@link #initial}. */
+        /**
+         * Tells whether a missing counter is created with {@link #initial}.
+         *
+         * @return false when {@link #exptime} is {@link #DO_NOT_CREATE}
+         */
         public boolean creates() {
             return exptime != DO_NOT_CREATE;
         }
@@ -225,6 +248,7 @@ public sealed interface BinaryCommand {
     /**
      * {@code Flush FlushQ}.
      *
+     * @param to what the responses repeat
      * @param exptime when to flush, 32-bit unsigned; 0 (or no extras) for now
      * @param quiet whether success goes unanswered
      */
@@ -233,23 +257,37 @@ public sealed interface BinaryCommand {
     /**
      * {@code Stat}: one response per statistic, then an empty one.
      *
+     * @param to what the responses repeat
      * @param group the key: empty for the general statistics, else {@code settings}, {@code
      *     reset}, ...
      */
     record Stat(ReplyTo to, String group) implements BinaryCommand {}
 
-    /** {@code NoOp}: answered, which tells a client every quiet request before it is done. */
+    /**
+     * {@code NoOp}: answered, which tells a client every quiet request before it is done.
+     *
+     * @param to what the response repeats
+     */
     record NoOp(ReplyTo to) implements BinaryCommand {}
 
-    /** {@code Version}. */
+    /**
+     * {@code Version}.
+     *
+     * @param to what the response repeats
+     */
     record Version(ReplyTo to) implements BinaryCommand {}
 
-    /** {@code Verbosity}: accepted and answered; the level is ignored, as the text command's is. */
+    /**
+     * {@code Verbosity}: accepted and answered; the level is ignored, as the text command's is.
+     *
+     * @param to what the response repeats
+     */
     record Verbosity(ReplyTo to) implements BinaryCommand {}
 
     /**
      * {@code Quit QuitQ}: answer unless quiet, then close.
      *
+     * @param to what the responses repeat
      * @param quiet whether the close goes unanswered
      */
     record Quit(ReplyTo to, boolean quiet) implements BinaryCommand {}
@@ -257,6 +295,8 @@ public sealed interface BinaryCommand {
     /**
      * An opcode memcached does not serve, the SASL ones included (memcached without SASL answers
      * them so): answered "unknown command"; its body was skipped, so the stream is in step.
+     *
+     * @param to what the response repeats
      */
     record Unknown(ReplyTo to) implements BinaryCommand {}
 
@@ -266,6 +306,7 @@ public sealed interface BinaryCommand {
      * MemcachedBinaryReader#MAX_BODY_BYTES}: memcached answers such a request with an error and
      * closes the connection, and so does speicherd. Its body has not been read.
      *
+     * @param to what the response repeats
      * @param status the error to answer with
      */
     record Malformed(ReplyTo to, BinaryStatus status) implements BinaryCommand {}

@@ -141,12 +141,18 @@ public final class MemcachedBinaryReader {
     /**
      * Tells whether a whole or partial request is already buffered here: when none is, the caller
      * flushes its answers. The socket is not asked, which would be a system call per request.
+     *
+     * @return true when at least one byte of the next request is buffered
      */
     public boolean hasBufferedInput() {
         return pos < limit;
     }
 
-    /** Bytes taken from the stream so far. */
+    /**
+     * Returns how many bytes this reader has taken from the stream, skipped bodies included.
+     *
+     * @return bytes
+     */
     public long bytesRead() {
         return bytesRead;
     }

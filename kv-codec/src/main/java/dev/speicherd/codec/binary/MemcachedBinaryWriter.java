@@ -42,8 +42,12 @@ public final class MemcachedBinaryWriter {
      * Writes a hit of a get, get-and-touch or touch: the flags as extras, then the key and the
      * value if asked for.
      *
+     * @param to the request answered
      * @param key the key, or {@code null} to leave it out
+     * @param flags the item's client flags
      * @param value the value, or {@code null} to leave it out (touch)
+     * @param cas the item's token
+     * @throws IOException when the stream fails
      */
     public void item(ReplyTo to, byte[] key, int flags, byte[] value, long cas) throws IOException {
         byte[] k = key == null ? NONE : key;
@@ -56,14 +60,27 @@ public final class MemcachedBinaryWriter {
         bytesWritten += n + FLAGS_EXTRAS + k.length + (long) v.length;
     }
 
-    /** Writes an empty success, the answer of a change, {@code NoOp}, {@code Quit}, {@code Flush}. */
+    /**
+     * Writes an empty success, the answer of a change, {@code NoOp}, {@code Quit}, {@code Flush}.
+     *
+     * @param to the request answered
+     * @param cas the changed item's new token, or 0
+     * @throws IOException when the stream fails
+     */
     public void success(ReplyTo to, long cas) throws IOException {
         int n = header(to, BinaryStatus.NO_ERROR, 0, 0, 0, cas);
         out.write(scratch, 0, n);
         bytesWritten += n;
     }
 
-    /** Writes a counter's new value, the answer of {@code Increment} and {@code Decrement}. */
+    /**
+     * Writes a counter's new value, the answer of {@code Increment} and {@code Decrement}.
+     *
+     * @param to the request answered
+     * @param value the new value, 64-bit unsigned
+     * @param cas the counter's new token
+     * @throws IOException when the stream fails
+     */
     public void counter(ReplyTo to, long value, long cas) throws IOException {
         int n = header(to, BinaryStatus.NO_ERROR, 0, 0, COUNTER_BYTES, cas);
         putInt(n, (int) (value >>> 32));
@@ -72,43 +89,88 @@ public final class MemcachedBinaryWriter {
         bytesWritten += n + COUNTER_BYTES;
     }
 
-    /** Writes a success whose value is {@code text}, the answer of {@code Version}. */
+    /**
+     * Writes a success whose value is {@code text}, the answer of {@code Version}.
+     *
+     * @param to the request answered
+     * @param text the value, written as UTF-8
+     * @throws IOException when the stream fails
+     */
     public void text(ReplyTo to, String text) throws IOException {
         keyAndValue(to, BinaryStatus.NO_ERROR, NONE, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes one statistic: its name as the key, its value as the value. */
+    /**
+     * Writes one statistic: its name as the key, its value as the value.
+     *
+     * @param to the request answered
+     * @param name the statistic's name
+     * @param value its value as text
+     * @throws IOException when the stream fails
+     */
     public void stat(ReplyTo to, String name, String value) throws IOException {
         keyAndValue(to, BinaryStatus.NO_ERROR, name.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes the empty response that ends a {@code Stat} answer. */
+    /**
+     * Writes the empty response that ends a {@code Stat} answer.
+     *
+     * @param to the request answered
+     * @throws IOException when the stream fails
+     */
     public void endOfStats(ReplyTo to) throws IOException {
         success(to, 0);
     }
 
-    /** Writes an error with memcached's text for its status. */
+    /**
+     * Writes an error with memcached's text for its status.
+     *
+     * @param to the request answered
+     * @param status the error
+     * @throws IOException when the stream fails
+     */
     public void error(ReplyTo to, BinaryStatus status) throws IOException {
         keyAndValue(to, status, NONE, status.text);
     }
 
-    /** Writes an error with a text of its own, such as the store's reason for failing. */
+    /**
+     * Writes an error with a text of its own, such as the store's reason for failing.
+     *
+     * @param to the request answered
+     * @param status the error
+     * @param message the text, written as UTF-8
+     * @throws IOException when the stream fails
+     */
     public void error(ReplyTo to, BinaryStatus status, String message) throws IOException {
         keyAndValue(to, status, NONE, message.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes the miss of a {@code GetK}: "not found" with the key and no text, as memcached does. */
+    /**
+     * Writes the miss of a {@code GetK}: "not found" with the key and no text, as memcached does.
+     *
+     * @param to the request answered
+     * @param key the key that was not found
+     * @throws IOException when the stream fails
+     */
     public void missWithKey(ReplyTo to, byte[] key) throws IOException {
         keyAndValue(to, BinaryStatus.KEY_NOT_FOUND, key, NONE);
     }
 
-    /** Flushes the stream. */
+    /**
+     * Flushes the stream.
+     *
+     * @throws IOException when the stream fails
+     */
     public void flush() throws IOException {
         out.flush();
     }
 
-    /** Bytes written so far. */
+    /**
+     * Returns how many bytes this writer has written, flushed or not.
+     *
+     * @return bytes
+     */
     public long bytesWritten() {
         return bytesWritten;
     }
