@@ -70,8 +70,11 @@ final class BinarySession {
                     dispatch.execute(command);
                 } catch (StorageException e) {
                     LOG.log(DEBUG, "store failed", e);
-                    writer.error(command.to(), BinaryStatus.INTERNAL_ERROR,
-                            e.getMessage() == null ? "storage failed" : e.getMessage());
+                    if (e.getMessage() == null) {
+                        writer.error(command.to(), BinaryStatus.INTERNAL_ERROR);
+                    } else {
+                        writer.error(command.to(), BinaryStatus.INTERNAL_ERROR, e.getMessage());
+                    }
                 }
                 if (command instanceof BinaryCommand.Quit || command instanceof BinaryCommand.Malformed) {
                     LOG.log(DEBUG, "closing after {0}", command);
