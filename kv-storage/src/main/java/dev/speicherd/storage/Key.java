@@ -3,9 +3,10 @@ package dev.speicherd.storage;
 import java.util.Arrays;
 
 /**
- * A map key over a byte array, compared by content. The array is owned, not copied: the store
- * contract forbids callers to change a key after passing it. The hash is computed once, since
- * every lookup needs it and keys are never changed.
+ * A key as an operation or a journal sees it: the bytes, compared by content, and their hash in
+ * {@link SlotTable}. The array is owned, not copied: the store contract forbids callers to change
+ * a key after passing it. The hash is computed once, since every lookup needs it and keys are
+ * never changed. The table itself keeps no {@code Key}s: a {@link Slot} carries its own key.
  */
 final class Key {
 
@@ -17,7 +18,29 @@ final class Key {
             throw new NullPointerException("key");
         }
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        this.hash = hash(bytes);
+    }
+
+    /** A key whose hash is known already, from the slot that holds it. */
+    Key(byte[] bytes, int hash) {
+        this.bytes = bytes;
+        this.hash = hash;
+    }
+
+    /**
+     * The table hash of a key: 31 bits, well mixed, since the table probes linearly and takes
+     * its stripe from the low bits and the position from the high ones. {@code Arrays.hashCode}
+     * alone gives keys that differ in their last byte neighbouring hashes.
+     */
+    static int hash(byte[] bytes) {
+        int h = Arrays.hashCode(bytes);
+        // murmur3's finalizer
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
+        h ^= h >>> 16;
+        return h & Integer.MAX_VALUE;
     }
 
     /** Returns the key's bytes; callers must not modify them. */
@@ -28,6 +51,11 @@ final class Key {
     /** Returns the number of key bytes. */
     int length() {
         return bytes.length;
+    }
+
+    /** Returns the table hash, see {@link #hash(byte[])}. */
+    int hash() {
+        return hash;
     }
 
     @Override

@@ -12,10 +12,7 @@ import dev.speicherd.api.WriteMode;
 import dev.speicherd.api.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +22,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
- * The in-memory engine: every item in one {@link ConcurrentHashMap}, nothing on disk.
+ * The in-memory engine: every item in one {@link SlotTable}, nothing on disk.
  *
- * <p><b>Concurrency.</b> Reads are plain map lookups and never block. Every mutation of one key
- * runs inside {@code ConcurrentHashMap.compute}, which makes it atomic for that key without a
- * store-wide lock; writers to different keys only meet where the map's bins do. Compare-and-swap
+ * <p><b>Concurrency.</b> Reads are lock-free table lookups and never block. Every mutation of
+ * one key runs inside {@link SlotTable#compute}, under the lock of the key's stripe, which makes
+ * it atomic for that key without a store-wide lock; writers to different keys only meet when
+ * their keys share one of the table's {@value SlotTable#STRIPES} stripes. Compare-and-swap
  * tokens come from one {@link AtomicLong}, so every mutation gets a larger token than any before.
  *
  * <p><b>Expiry and flush.</b> A dead item (expired, or invalidated by {@link #flushAll}) is never
@@ -39,29 +37,57 @@ import java.util.function.BiConsumer;
  * count as {@link StoreStats#reclaimed()}. A delayed flush is a time stamp, not a timer: from that
  * time on, items written before it read as dead.
  *
- * <p><b>Memory limit.</b> The engine counts {@link #ITEM_OVERHEAD_BYTES} plus the key and value
- * lengths for every item. When a mutation pushes the count over the limit, the writer evicts
+ * <p><b>Memory.</b> An item is a {@link Slot} and one array holding key and value, reached from
+ * one element of the table; {@link Slot} says how large values are kept apart. The engine counts
+ * for every item its key and value lengths plus {@link #ITEM_OVERHEAD_BYTES}, which is what the
+ * JVM spends beyond them, rounded up so that the count bounds the heap the items take (with
+ * compressed oops, i.e. a heap under 32 GiB), plus {@link #DETACHED_OVERHEAD_BYTES} for an item
+ * whose key and value are held apart.
+ *
+ * <p><b>Memory limit.</b> When a mutation pushes the count over the limit, the writer evicts
  * other items with the CLOCK policy, an approximation of least-recently-used: a hand walks the
- * map; an item read (or written) since the hand last passed gets a second chance, any other is
+ * table; an item read (or written) since the hand last passed gets a second chance, any other is
  * evicted. The item just written is never its own writer's victim; an item larger than the whole
  * limit is still stored, at the cost of everything else. Only one thread moves the hand at a
  * time, but no writer waits for it: if the hand is busy, its holder evicts for everyone.
  *
  * <p><b>Journal.</b> A durable engine builds this store with a {@link Journal} and hears of
  * every change from inside its atomic section, evictions included, so that its log holds the
- * keys' changes in the order memory saw them. A journal that throws aborts the change: the map,
+ * keys' changes in the order memory saw them. A journal that throws aborts the change: the table,
  * the byte count and the counters stay as they were. The store on its own journals nothing.
  *
- * <p>Thread-safe, as {@link Store} requires. The store owns the arrays passed to it and hands
- * out its own without copying.
+ * <p>Thread-safe, as {@link Store} requires. The store owns the arrays passed to it. It hands
+ * out a large value's own array, and a copy of a small one, which it holds together with its key
+ * (see {@link Slot}).
  */
 public final class MemoryStore implements Store {
 
-    /** Bytes counted per item beyond its key and value, for the map entry, item and slot. */
-    public static final long ITEM_OVERHEAD_BYTES = 64;
+    /** The heap bytes of a {@link Slot.Inline}: a 12-byte header, two ints, three longs, one reference. */
+    private static final int SLOT_BYTES = 48;
+    /** The heap bytes of an array before its elements: header and length. */
+    private static final int ARRAY_HEADER_BYTES = 16;
+    /** Objects take multiples of 8 bytes, so an array's end wastes up to 7. */
+    private static final int ALIGNMENT_BYTES = 7;
+    /** A reference of 4 bytes in a table at least half full, see {@link SlotTable}. */
+    private static final int TABLE_BYTES_PER_ITEM = 8;
+
+    /**
+     * Bytes counted per item beyond its key and value: the slot, its array's header and the
+     * one-byte key length in it, the array's alignment and the item's share of the table, each
+     * at its most, so that the count is not below what the heap holds. 80 with compressed oops;
+     * the bytes actually taken average about 75 (see {@code MemoryPerItemBenchmark}).
+     */
+    public static final long ITEM_OVERHEAD_BYTES =
+            SLOT_BYTES + ARRAY_HEADER_BYTES + 1 + ALIGNMENT_BYTES + TABLE_BYTES_PER_ITEM;
+    /**
+     * Bytes counted, beyond {@link #ITEM_OVERHEAD_BYTES}, for an item whose key and value are
+     * held in arrays of their own ({@link Slot.Detached}): a slot 8 bytes larger and a second
+     * array's header and alignment, less the key length byte such a slot does without.
+     */
+    public static final long DETACHED_OVERHEAD_BYTES = 8 + ARRAY_HEADER_BYTES + ALIGNMENT_BYTES - 1;
     /** How often the background sweep runs. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
-    /** The most entries one background sweep looks at, so a sweep of a huge map stays short. */
+    /** The most entries one background sweep looks at, so a sweep of a huge table stays short. */
     static final int SWEEP_BATCH = 10_000;
     /** The most decimal digits a counter may have: 2^64 - 1 has 20. */
     private static final int MAX_COUNTER_DIGITS = 20;
@@ -71,7 +97,7 @@ public final class MemoryStore implements Store {
     private final Clock clock;
     private final Journal journal;
     private volatile long limitBytes;
-    private final ConcurrentHashMap<Key, Slot> map = new ConcurrentHashMap<>();
+    private final SlotTable table = new SlotTable();
     private final AtomicLong lastCas = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder totalItems = new LongAdder();
@@ -82,11 +108,11 @@ public final class MemoryStore implements Store {
 
     /** Guards {@link #evictionHand}; writers only ever try it, never wait for it. */
     private final ReentrantLock evictionLock = new ReentrantLock();
-    private Iterator<Map.Entry<Key, Slot>> evictionHand;
+    private SlotTable.Cursor evictionHand;
 
     /** Guards {@link #sweepHand}, between the sweeper thread and tests that sweep by hand. */
     private final Object sweepLock = new Object();
-    private Iterator<Map.Entry<Key, Slot>> sweepHand;
+    private SlotTable.Cursor sweepHand;
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -152,13 +178,13 @@ public final class MemoryStore implements Store {
     @Override
     public Lookup get(byte[] key) {
         Key k = new Key(key);
-        Slot slot = map.get(k);
+        Slot slot = table.get(k);
         if (slot == null) {
             return Lookup.MISS;
         }
         long now = clock.millis();
         if (isDead(slot, now)) {
-            removeDead(k, slot, now);
+            removeDead(slot, now);
             return Lookup.MISS;
         }
         slot.reference();
@@ -173,12 +199,12 @@ public final class MemoryStore implements Store {
         Key k = new Key(key);
         long now = clock.millis();
         Box<WriteResult> result = new Box<>();
-        map.compute(k, (unused, old) -> {
+        table.compute(k, old -> {
             Slot live = liveOrReclaim(old, now, result);
             if (expectedCas != ANY_CAS) {
                 if (live == null) {
                     result.value = WriteResult.NOT_FOUND;
-                    return keep(k, old, null);
+                    return keep(old, null);
                 }
                 if (live.cas() != expectedCas) {
                     result.value = WriteResult.EXISTS;
@@ -192,12 +218,12 @@ public final class MemoryStore implements Store {
             };
             if (conditionFails) {
                 result.value = WriteResult.NOT_STORED;
-                return keep(k, old, live);
+                return keep(old, live);
             }
             Item item = switch (mode) {
                 case SET, ADD, REPLACE -> new Item(value, flags, expiresAt, nextCas());
-                case APPEND -> extended(live.item(), live.item().value(), value);
-                case PREPEND -> extended(live.item(), value, live.item().value());
+                case APPEND -> extended(live, live.value(), value);
+                case PREPEND -> extended(live, value, live.value());
             };
             result.value = new WriteResult.Stored(item.cas());
             return install(k, old, item, now, now, result);
@@ -218,10 +244,10 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         Box<DeleteResult> result = new Box<>();
         result.value = DeleteResult.NOT_FOUND;
-        map.computeIfPresent(k, (unused, old) -> {
+        table.compute(k, old -> {
             Slot live = liveOrReclaim(old, now, result);
             if (live == null) {
-                return keep(k, old, null);
+                return keep(old, null);
             }
             if (expectedCas != ANY_CAS && live.cas() != expectedCas) {
                 result.value = DeleteResult.EXISTS;
@@ -240,12 +266,12 @@ public final class MemoryStore implements Store {
         Key k = new Key(key);
         long now = clock.millis();
         Box<CounterResult> result = new Box<>();
-        map.compute(k, (unused, old) -> {
+        table.compute(k, old -> {
             Slot live = liveOrReclaim(old, now, result);
             if (live == null) {
                 if (vivify == null) {
                     result.value = CounterResult.NOT_FOUND;
-                    return keep(k, old, null);
+                    return keep(old, null);
                 }
                 Item created = new Item(counterText(vivify.initial()), 0, vivify.expiresAt(), nextCas());
                 result.value = new CounterResult.Counted(vivify.initial(), created.cas());
@@ -292,17 +318,17 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         Box<Lookup> result = new Box<>();
         result.value = Lookup.MISS;
-        map.computeIfPresent(k, (unused, old) -> {
+        table.compute(k, old -> {
             Slot live = liveOrReclaim(old, now, result);
             if (live == null) {
-                return keep(k, old, null);
+                return keep(old, null);
             }
-            Item current = live.item();
             // memcached keeps the token on touch: the value did not change. The write time is
-            // kept too, so a pending flush still takes the item.
-            Item touched = new Item(current.value(), current.flags(), expiresAt, current.cas());
-            result.value = new Lookup.Hit(touched);
-            return install(k, old, touched, live.writtenAt(), now, result);
+            // kept too, so a pending flush still takes the item. The arrays are shared.
+            Slot touched = live.withExpiry(expiresAt);
+            Item item = touched.item();
+            result.value = new Lookup.Hit(item);
+            return install(k, old, touched, item, now, result);
         });
         countReclaimed(result);
         journal.commit(result.ticket);
@@ -343,7 +369,7 @@ public final class MemoryStore implements Store {
     @Override
     public StoreStats stats() {
         return new StoreStats(
-                map.mappingCount(),
+                table.size(),
                 totalItems.sum(),
                 bytes.get(),
                 limitBytes,
@@ -373,9 +399,10 @@ public final class MemoryStore implements Store {
      */
     void restore(Key key, Item item, long writtenAt) {
         raiseCasFloor(item.cas());
-        Slot next = item.isExpiredAt(clock.millis()) ? null : new Slot(item, writtenAt);
-        Slot old = next == null ? map.remove(key) : map.put(key, next);
-        swap(key, old, next);
+        Slot next = item.isExpiredAt(clock.millis())
+                ? null
+                : Slot.of(key, item.value(), item.flags(), item.expiresAt(), item.cas(), writtenAt);
+        table.compute(key, old -> swap(old, next));
     }
 
     /**
@@ -384,7 +411,7 @@ public final class MemoryStore implements Store {
      * @param key the key
      */
     void restoreRemoval(Key key) {
-        swap(key, map.remove(key), null);
+        table.compute(key, old -> swap(old, null));
     }
 
     /**
@@ -415,11 +442,12 @@ public final class MemoryStore implements Store {
      */
     void forEachLive(BiConsumer<Key, Slot> action) {
         long now = clock.millis();
-        map.forEach((key, slot) -> {
+        SlotTable.Cursor cursor = table.cursor();
+        for (Slot slot = cursor.next(); slot != null; slot = cursor.next()) {
             if (!isDead(slot, now)) {
-                action.accept(key, slot);
+                action.accept(slot.key(), slot);
             }
-        });
+        }
     }
 
     /** Returns the largest token handed out so far. */
@@ -440,7 +468,7 @@ public final class MemoryStore implements Store {
     /**
      * Runs one sweep: looks at up to {@link #SWEEP_BATCH} entries, from where the last sweep
      * stopped, and removes the dead ones. Starts the walk over at most once per call, so a small
-     * map is looked at once, not many times.
+     * table is looked at once, not many times.
      *
      * @return how many dead items it removed
      */
@@ -450,19 +478,19 @@ public final class MemoryStore implements Store {
             int removed = 0;
             boolean restarted = false;
             for (int looked = 0; looked < SWEEP_BATCH; looked++) {
-                if (sweepHand == null || !sweepHand.hasNext()) {
+                Slot slot = sweepHand == null ? null : sweepHand.next();
+                if (slot == null) {
                     if (restarted) {
                         break;
                     }
-                    sweepHand = map.entrySet().iterator();
+                    sweepHand = table.cursor();
                     restarted = true;
-                    if (!sweepHand.hasNext()) {
+                    slot = sweepHand.next();
+                    if (slot == null) {
                         break;
                     }
                 }
-                Map.Entry<Key, Slot> entry = sweepHand.next();
-                Slot slot = entry.getValue();
-                if (isDead(slot, now) && removeDead(entry.getKey(), slot, now)) {
+                if (isDead(slot, now) && removeDead(slot, now)) {
                     removed++;
                 }
             }
@@ -529,24 +557,23 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         long idleSteps = 0;
         while (bytes.get() > limitBytes) {
-            if (idleSteps > 2L * map.size() + 2) {
+            if (idleSteps > 2L * table.size() + 2) {
                 return false;
             }
-            if (evictionHand == null || !evictionHand.hasNext()) {
-                evictionHand = map.entrySet().iterator();
-                if (!evictionHand.hasNext()) {
+            Slot slot = evictionHand == null ? null : evictionHand.next();
+            if (slot == null) {
+                evictionHand = table.cursor();
+                slot = evictionHand.next();
+                if (slot == null) {
                     return bytes.get() <= limitBytes;
                 }
             }
-            Map.Entry<Key, Slot> entry = evictionHand.next();
-            Key key = entry.getKey();
-            Slot slot = entry.getValue();
             idleSteps++;
-            if (key.equals(justWritten)) {
+            if (justWritten != null && slot.hasKey(justWritten.bytes(), justWritten.hash())) {
                 continue;
             }
             if (isDead(slot, now)) {
-                if (removeDead(key, slot, now)) {
+                if (removeDead(slot, now)) {
                     idleSteps = 0;
                 }
                 continue;
@@ -554,7 +581,7 @@ public final class MemoryStore implements Store {
             if (slot.clearReference()) {
                 continue;
             }
-            if (evict(key, slot, evicted)) {
+            if (evict(slot, evicted)) {
                 evictions.increment();
                 idleSteps = 0;
             }
@@ -566,17 +593,11 @@ public final class MemoryStore implements Store {
      * Removes {@code slot} if it is still the key's, journaled as a removal, so that a replay
      * of the journal does not bring an evicted item back.
      */
-    private boolean evict(Key key, Slot slot, Box<Void> evicted) {
+    private boolean evict(Slot slot, Box<Void> evicted) {
         Box<Boolean> result = new Box<>();
-        map.computeIfPresent(key, (unused, current) -> {
-            if (current != slot) {
-                return current;
-            }
-            result.value = Boolean.TRUE;
-            return drop(key, current, result);
-        });
+        boolean removed = table.computeIfStill(slot, current -> drop(current.key(), current, result));
         evicted.ticket = Math.max(evicted.ticket, result.ticket);
-        return result.value != null;
+        return removed;
     }
 
     private boolean isDead(Slot slot, long now) {
@@ -605,20 +626,20 @@ public final class MemoryStore implements Store {
 
     /** Removes every dead slot without counting it as reclaimed, for flushes. */
     private void removeDeadWithoutCounting(long now) {
-        for (Map.Entry<Key, Slot> entry : map.entrySet()) {
-            Slot slot = entry.getValue();
-            if (isDead(slot, now) && map.remove(entry.getKey(), slot)) {
-                bytes.addAndGet(-sizeOf(entry.getKey(), slot));
+        SlotTable.Cursor cursor = table.cursor();
+        for (Slot slot = cursor.next(); slot != null; slot = cursor.next()) {
+            if (isDead(slot, now) && table.remove(slot)) {
+                bytes.addAndGet(-sizeOf(slot));
             }
         }
     }
 
     /** Removes a slot known to be dead, if it is still the key's, and accounts for it. */
-    private boolean removeDead(Key key, Slot slot, long now) {
-        if (!map.remove(key, slot)) {
+    private boolean removeDead(Slot slot, long now) {
+        if (!table.remove(slot)) {
             return false;
         }
-        bytes.addAndGet(-sizeOf(key, slot));
+        bytes.addAndGet(-sizeOf(slot));
         if (slot.isExpiredAt(now)) {
             reclaimed.increment();
         }
@@ -635,8 +656,14 @@ public final class MemoryStore implements Store {
      * @return the slot for the compute function to return
      */
     private Slot install(Key key, Slot old, Item item, long writtenAt, long now, Box<?> result) {
-        result.ticket = journal.put(key, item, writtenAt);
-        return swap(key, old, item.isExpiredAt(now) ? null : new Slot(item, writtenAt));
+        Slot next = Slot.of(key, item.value(), item.flags(), item.expiresAt(), item.cas(), writtenAt);
+        return install(key, old, next, item, now, result);
+    }
+
+    /** As above, for a slot made already; {@code item} is the item it holds, for the journal. */
+    private Slot install(Key key, Slot old, Slot next, Item item, long now, Box<?> result) {
+        result.ticket = journal.put(key, item, next.writtenAt());
+        return swap(old, next.isExpiredAt(now) ? null : next);
     }
 
     /**
@@ -647,7 +674,7 @@ public final class MemoryStore implements Store {
      */
     private Slot drop(Key key, Slot old, Box<?> result) {
         result.ticket = journal.remove(key);
-        return swap(key, old, null);
+        return swap(old, null);
     }
 
     /**
@@ -657,19 +684,19 @@ public final class MemoryStore implements Store {
      * @param live {@code old}, or null when {@code old} is dead or absent
      * @return {@code live}, for the compute function to return
      */
-    private Slot keep(Key key, Slot old, Slot live) {
-        return swap(key, old, live);
+    private Slot keep(Slot old, Slot live) {
+        return swap(old, live);
     }
 
     /**
-     * Accounts for replacing {@code old} with {@code next} under {@code key}; either may be null.
+     * Accounts for replacing {@code old} with {@code next} under one key; either may be null.
      * Called inside {@code compute}, after any journal call, so that a journal that throws
-     * leaves the count alone, and the count changes with the map, once per mutation.
+     * leaves the count alone, and the count changes with the table, once per mutation.
      *
      * @return {@code next}, for the compute function to return
      */
-    private Slot swap(Key key, Slot old, Slot next) {
-        long delta = (next == null ? 0 : sizeOf(key, next)) - (old == null ? 0 : sizeOf(key, old));
+    private Slot swap(Slot old, Slot next) {
+        long delta = (next == null ? 0 : sizeOf(next)) - (old == null ? 0 : sizeOf(old));
         if (delta != 0) {
             bytes.addAndGet(delta);
         }
@@ -680,15 +707,17 @@ public final class MemoryStore implements Store {
         return lastCas.incrementAndGet();
     }
 
-    private Item extended(Item current, byte[] front, byte[] back) {
+    private Item extended(Slot current, byte[] front, byte[] back) {
         byte[] joined = new byte[front.length + back.length];
         System.arraycopy(front, 0, joined, 0, front.length);
         System.arraycopy(back, 0, joined, front.length, back.length);
         return new Item(joined, current.flags(), current.expiresAt(), nextCas());
     }
 
-    private static long sizeOf(Key key, Slot slot) {
-        return ITEM_OVERHEAD_BYTES + key.length() + slot.value().length;
+    /** The bytes an item counts for, see {@link #ITEM_OVERHEAD_BYTES}. */
+    private static long sizeOf(Slot slot) {
+        long size = ITEM_OVERHEAD_BYTES + slot.keyLength() + slot.valueLength();
+        return slot.isDetached() ? size + DETACHED_OVERHEAD_BYTES : size;
     }
 
     private static byte[] counterText(long value) {

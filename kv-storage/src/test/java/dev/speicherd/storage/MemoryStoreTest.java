@@ -5,7 +5,9 @@ import static dev.speicherd.storage.StoreContractTest.hit;
 import static dev.speicherd.storage.StoreContractTest.runConcurrently;
 import static dev.speicherd.storage.StoreContractTest.stored;
 import static dev.speicherd.storage.StoreContractTest.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,7 +154,10 @@ final class MemoryStoreTest {
             }
             stored(store.write(WriteMode.APPEND, key(0), new byte[ITEM_BYTES * 5], 0, Item.NEVER, Store.ANY_CAS));
             assertTrue(store.stats().bytes() <= LIMIT);
-            assertEquals(5, store.stats().evictions());
+            // Five items' worth of value, and the grown value is now held apart from its key,
+            // which costs more than five items leave room for: six go.
+            assertTrue(ITEM_BYTES * 5 > Slot.INLINE_MAX_VALUE_BYTES);
+            assertEquals(6, store.stats().evictions());
             assertEquals(30 + ITEM_BYTES * 5, hit(store.get(key(0))).value().length);
         }
     }
@@ -289,11 +294,57 @@ final class MemoryStoreTest {
     }
 
     @Test
-    void theStoreKeepsTheArraysItIsGiven() {
+    void aLargeValueKeepsTheArrayItIsGivenAndASmallOneIsHeldWithItsKey() {
         try (MemoryStore store = quietStore(0)) {
-            byte[] value = b("v");
-            store.set(b("k"), value, 0, Item.NEVER);
-            assertSame(value, hit(store.get(b("k"))).value());
+            byte[] large = new byte[Slot.INLINE_MAX_VALUE_BYTES + 1];
+            store.set(b("large"), large, 0, Item.NEVER);
+            assertSame(large, hit(store.get(b("large"))).value());
+            byte[] small = b("v");
+            store.set(b("small"), small, 0, Item.NEVER);
+            byte[] read = hit(store.get(b("small"))).value();
+            assertArrayEquals(small, read);
+            assertNotSame(small, read, "copied into the slot's one array");
+            read[0] = 'x'; // a reader's copy is its own
+            assertEquals("v", text(hit(store.get(b("small")))));
+        }
+    }
+
+    @Test
+    void anItemHeldApartCountsItsSecondArray() {
+        try (MemoryStore store = quietStore(0)) {
+            int inline = Slot.INLINE_MAX_VALUE_BYTES;
+            store.set(b("k"), new byte[inline], 0, Item.NEVER);
+            assertEquals(MemoryStore.ITEM_OVERHEAD_BYTES + 1 + inline, store.stats().bytes());
+            store.set(b("k"), new byte[inline + 1], 0, Item.NEVER);
+            assertEquals(MemoryStore.ITEM_OVERHEAD_BYTES + MemoryStore.DETACHED_OVERHEAD_BYTES + 1 + inline + 1,
+                    store.stats().bytes());
+            store.delete(b("k"), Store.ANY_CAS);
+            byte[] longestInlineKey = new byte[Slot.INLINE_MAX_KEY_BYTES];
+            store.set(longestInlineKey, b("v"), 0, Item.NEVER);
+            assertEquals(MemoryStore.ITEM_OVERHEAD_BYTES + longestInlineKey.length + 1, store.stats().bytes());
+            byte[] longKey = new byte[Slot.INLINE_MAX_KEY_BYTES + 1];
+            store.set(longKey, b("v"), 0, Item.NEVER);
+            assertEquals(2 * MemoryStore.ITEM_OVERHEAD_BYTES + MemoryStore.DETACHED_OVERHEAD_BYTES
+                    + longestInlineKey.length + longKey.length + 2, store.stats().bytes());
+            assertEquals("v", text(hit(store.get(longestInlineKey))));
+            assertEquals("v", text(hit(store.get(longKey))));
+            store.flushAll(clock.millis());
+            assertEquals(0, store.stats().bytes());
+        }
+    }
+
+    @Test
+    void touchKeepsTheValueAndItsAccount() {
+        try (MemoryStore store = quietStore(0)) {
+            byte[] large = new byte[Slot.INLINE_MAX_VALUE_BYTES + 1];
+            store.set(b("large"), large, 0, Item.NEVER);
+            store.set(b("small"), b("v"), 7, Item.NEVER);
+            long bytes = store.stats().bytes();
+            assertSame(large, hit(store.touch(b("large"), clock.millis() + 10)).value());
+            Item touched = hit(store.touch(b("small"), clock.millis() + 10));
+            assertEquals(7, touched.flags());
+            assertEquals("v", text(touched));
+            assertEquals(bytes, store.stats().bytes());
         }
     }
 }

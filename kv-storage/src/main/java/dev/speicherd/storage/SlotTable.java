@@ -1,0 +1,254 @@
+package dev.speicherd.storage;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+
+/**
+ * The concurrent hash table of {@link MemoryStore}: {@link Slot}s by key, with no per-entry
+ * object of its own, so that an entry costs the slot and its arrays plus a few bytes of table.
+ *
+ * <p><b>Shape.</b> {@link #STRIPES} stripes, each an open-addressing array of slot references
+ * probed linearly, behind its own lock. A stripe is picked by the low bits of the key's hash
+ * and a position in it by the high ones. A removed slot leaves a tombstone, so that the probe
+ * sequences of other keys stay intact without moving anything a reader might be looking at.
+ * When live slots and tombstones fill three quarters of a stripe, the stripe is rebuilt at
+ * twice its live count, without tombstones: a stripe is 50 to 75 % full, 5.3 to 8 bytes of
+ * array per entry. A stripe that removals leave under a quarter full is rebuilt smaller.
+ *
+ * <p><b>Concurrency.</b> Readers take no lock: they read the stripe's array (volatile), then its
+ * elements with acquire semantics. Writers change one element with release semantics, or
+ * publish a rebuilt array, under the stripe's lock; a rebuilt array is new, so a reader on the
+ * old one sees that stripe as it was just before. {@link #compute} runs its function under that
+ * lock, which makes a change of one key atomic; keys in other stripes never wait for it.
+ *
+ * <p>Sizes and cursors are weakly consistent, as {@code ConcurrentHashMap}'s are.
+ */
+final class SlotTable {
+
+    /** Stripes: enough that writers rarely share a lock, few enough to cost nothing empty. */
+    static final int STRIPES = 256;
+    private static final int MIN_CAPACITY = 8;
+    private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(Slot[].class);
+    /** What a removed slot leaves behind: never equal to a live slot, skipped by every probe. */
+    private static final Slot TOMBSTONE = Slot.of(new Key(new byte[0]), new byte[0], 0, 0L, 0L, 0L);
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+
+    SlotTable() {
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
+    }
+
+    /** Returns the slot under {@code key}, or null; never blocks. */
+    Slot get(Key key) {
+        Slot[] slots = stripeOf(key.hash()).slots;
+        int capacity = slots.length;
+        int hash = key.hash();
+        byte[] bytes = key.bytes();
+        int i = home(hash, capacity);
+        for (int probes = 0; probes < capacity; probes++) {
+            Slot slot = (Slot) ELEMENTS.getAcquire(slots, i);
+            if (slot == null) {
+                return null;
+            }
+            if (slot != TOMBSTONE && slot.hasKey(bytes, hash)) {
+                return slot;
+            }
+            i = i + 1 == capacity ? 0 : i + 1;
+        }
+        return null;
+    }
+
+    /**
+     * Replaces the slot under {@code key} (null for none) with what {@code remap} returns for it
+     * (null to remove it), atomically for that key. A {@code remap} that throws changes
+     * nothing. The slot it returns must hold {@code key}.
+     */
+    void compute(Key key, UnaryOperator<Slot> remap) {
+        Stripe stripe = stripeOf(key.hash());
+        stripe.lock();
+        try {
+            stripe.compute(key.hash(), key.bytes(), null, remap);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /**
+     * Like {@link #compute}, but only while {@code expected} is still the slot under its key;
+     * otherwise does nothing.
+     *
+     * @return whether {@code expected} was still there and {@code remap} ran
+     */
+    boolean computeIfStill(Slot expected, UnaryOperator<Slot> remap) {
+        Stripe stripe = stripeOf(expected.hash());
+        stripe.lock();
+        try {
+            return stripe.compute(expected.hash(), null, expected, remap);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Removes {@code expected} if it is still the slot under its key. */
+    boolean remove(Slot expected) {
+        return computeIfStill(expected, unused -> null);
+    }
+
+    /** Returns the number of slots, read stripe by stripe without locking. */
+    long size() {
+        long size = 0;
+        for (Stripe stripe : stripes) {
+            size += stripe.live;
+        }
+        return size;
+    }
+
+    /** Returns the bytes of the stripes' arrays, for measurements. */
+    long tableBytes() {
+        long bytes = 0;
+        for (Stripe stripe : stripes) {
+            bytes += 16L + 4L * stripe.slots.length;
+        }
+        return bytes;
+    }
+
+    /** Starts a pass over every slot, see {@link Cursor}. */
+    Cursor cursor() {
+        return new Cursor();
+    }
+
+    private Stripe stripeOf(int hash) {
+        return stripes[hash & (STRIPES - 1)];
+    }
+
+    /** Where {@code hash} starts probing in an array of {@code capacity}: from its high bits. */
+    private static int home(int hash, int capacity) {
+        return (int) (((long) hash * capacity) >>> 31);
+    }
+
+    /**
+     * A walk over every slot of the table, one stripe at a time, while writers carry on: a slot
+     * present throughout the walk is seen once, others may or may not be, and a slot seen may
+     * have been replaced since (which conditional removal tells).
+     */
+    final class Cursor {
+        private int stripe;
+        private Slot[] slots;
+        private int index;
+
+        private Cursor() {}
+
+        /** Returns the next slot, or null when the pass is over. */
+        Slot next() {
+            while (true) {
+                if (slots == null) {
+                    if (stripe == STRIPES) {
+                        return null;
+                    }
+                    slots = stripes[stripe].slots;
+                    index = 0;
+                }
+                while (index < slots.length) {
+                    Slot slot = (Slot) ELEMENTS.getAcquire(slots, index++);
+                    if (slot != null && slot != TOMBSTONE) {
+                        return slot;
+                    }
+                }
+                slots = null;
+                stripe++;
+            }
+        }
+    }
+
+    /** One stripe: an array probed linearly and the lock its writers take. */
+    private static final class Stripe extends ReentrantLock {
+
+        /** Replaced whole when rebuilt, never while a writer is in it. */
+        volatile Slot[] slots = new Slot[MIN_CAPACITY];
+        /** Live slots; written under the lock, read without by {@link SlotTable#size}. */
+        int live;
+        /** Live slots plus tombstones; under the lock. */
+        private int used;
+
+        /**
+         * Finds the slot with {@code key} (or, when {@code key} is null, the slot {@code
+         * expected} itself) and puts what {@code remap} makes of it in its place. Under the lock.
+         *
+         * @return false when {@code expected} was given and is gone, so nothing ran
+         */
+        boolean compute(int hash, byte[] key, Slot expected, UnaryOperator<Slot> remap) {
+            Slot[] array = slots;
+            int capacity = array.length;
+            int i = home(hash, capacity);
+            int firstTombstone = -1;
+            Slot current = null;
+            for (int probes = 0; probes < capacity; probes++) {
+                Slot slot = array[i];
+                if (slot == null) {
+                    break;
+                }
+                if (slot == TOMBSTONE) {
+                    if (firstTombstone < 0) {
+                        firstTombstone = i;
+                    }
+                } else if (expected != null ? slot == expected : slot.hasKey(key, hash)) {
+                    current = slot;
+                    break;
+                }
+                i = i + 1 == capacity ? 0 : i + 1;
+            }
+            if (expected != null && current == null) {
+                return false;
+            }
+            Slot next = remap.apply(current);
+            if (next == current) {
+                return true;
+            }
+            if (current != null) {
+                ELEMENTS.setRelease(array, i, next == null ? TOMBSTONE : next);
+                if (next == null) {
+                    live--;
+                    if (live < capacity / 4 && capacity > MIN_CAPACITY) {
+                        rebuild();
+                    }
+                }
+                return true;
+            }
+            // A new key: into the first tombstone on its way, else the empty element that ended
+            // the probe. Nothing past that element holds the key, so nothing is duplicated.
+            if (firstTombstone >= 0) {
+                i = firstTombstone;
+            } else {
+                used++;
+            }
+            ELEMENTS.setRelease(array, i, next);
+            live++;
+            if (used > capacity / 4 * 3) {
+                rebuild();
+            }
+            return true;
+        }
+
+        /** Copies the live slots into a new array of twice their number and publishes it. */
+        private void rebuild() {
+            Slot[] old = slots;
+            Slot[] fresh = new Slot[Math.max(MIN_CAPACITY, 2 * live)];
+            int capacity = fresh.length;
+            for (Slot slot : old) {
+                if (slot != null && slot != TOMBSTONE) {
+                    int i = home(slot.hash(), capacity);
+                    while (fresh[i] != null) {
+                        i = i + 1 == capacity ? 0 : i + 1;
+                    }
+                    fresh[i] = slot;
+                }
+            }
+            used = live;
+            slots = fresh;
+        }
+    }
+}

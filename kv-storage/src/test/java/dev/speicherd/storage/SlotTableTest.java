@@ -1,0 +1,168 @@
+package dev.speicherd.storage;
+
+import static dev.speicherd.storage.StoreContractTest.b;
+import static dev.speicherd.storage.StoreContractTest.runConcurrently;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The store's hash table on its own: a model check, shrinking, and readers racing rebuilds. */
+final class SlotTableTest {
+
+    private static Key key(String text) {
+        return new Key(b(text));
+    }
+
+    private static Slot slot(Key key, long cas) {
+        return Slot.of(key, b("v" + cas), 0, 0L, cas, 0L);
+    }
+
+    private static void put(SlotTable table, Key key, Slot slot) {
+        table.compute(key, old -> slot);
+    }
+
+    private static void remove(SlotTable table, Key key) {
+        table.compute(key, old -> null);
+    }
+
+    @Test
+    void randomPutsAndRemovesAgreeWithAHashMap() {
+        SlotTable table = new SlotTable();
+        Map<String, Slot> model = new HashMap<>();
+        Random random = new Random(42);
+        for (int op = 0; op < 200_000; op++) {
+            // A keyspace small enough to revisit keys, so tombstones are both made and reused.
+            String name = "k" + random.nextInt(op < 100_000 ? 20_000 : 2_000);
+            Key key = key(name);
+            if (random.nextInt(3) == 0) {
+                remove(table, key);
+                model.remove(name);
+            } else {
+                Slot slot = slot(key, op + 1);
+                put(table, key, slot);
+                model.put(name, slot);
+            }
+            assertSame(model.get(name), table.get(key), name);
+        }
+        assertEquals(model.size(), table.size());
+        for (Map.Entry<String, Slot> entry : model.entrySet()) {
+            assertSame(entry.getValue(), table.get(key(entry.getKey())), entry.getKey());
+        }
+        for (int i = 20_000; i < 21_000; i++) {
+            assertNull(table.get(key("k" + i)));
+        }
+        Map<Slot, Boolean> seen = new IdentityHashMap<>();
+        SlotTable.Cursor cursor = table.cursor();
+        for (Slot slot = cursor.next(); slot != null; slot = cursor.next()) {
+            assertNull(seen.put(slot, Boolean.TRUE), "a pass sees every slot once");
+        }
+        assertEquals(model.size(), seen.size());
+        assertTrue(seen.keySet().containsAll(model.values()));
+    }
+
+    @Test
+    void theTableShrinksWhenItsKeysAreRemoved() {
+        SlotTable table = new SlotTable();
+        long empty = table.tableBytes();
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            Key key = key("k" + i);
+            put(table, key, slot(key, i + 1));
+        }
+        long full = table.tableBytes();
+        // 4-byte references in stripes 50 to 75 % full
+        assertTrue(full >= empty + 4L * n * 4 / 3 && full <= empty + 8L * n + 16L * SlotTable.STRIPES, "" + full);
+        for (int i = 0; i < n; i++) {
+            remove(table, key("k" + i));
+        }
+        assertEquals(0, table.size());
+        assertEquals(empty, table.tableBytes());
+        assertNull(table.cursor().next());
+    }
+
+    @Test
+    void aRemapThatThrowsChangesNothing() {
+        SlotTable table = new SlotTable();
+        Key a = key("a");
+        Slot first = slot(a, 1);
+        put(table, a, first);
+        assertThrows(IllegalStateException.class, () -> table.compute(a, old -> {
+            throw new IllegalStateException();
+        }));
+        assertThrows(IllegalStateException.class, () -> table.compute(key("b"), old -> {
+            throw new IllegalStateException();
+        }));
+        assertSame(first, table.get(a));
+        assertNull(table.get(key("b")));
+        assertEquals(1, table.size());
+    }
+
+    @Test
+    void conditionalRemovalTakesOnlyTheSlotItWasGiven() {
+        SlotTable table = new SlotTable();
+        Key a = key("a");
+        Slot first = slot(a, 1);
+        put(table, a, first);
+        Slot second = slot(a, 2);
+        put(table, a, second);
+        assertFalse(table.remove(first));
+        assertSame(second, table.get(a));
+        assertTrue(table.remove(second));
+        assertNull(table.get(a));
+        assertFalse(table.remove(second));
+    }
+
+    @Test
+    void readersNeverMissAKeyWhileOtherKeysChurnAndStripesAreRebuilt() throws Exception {
+        SlotTable table = new SlotTable();
+        int stable = 2_000;
+        Key[] keys = new Key[stable];
+        Slot[] slots = new Slot[stable];
+        for (int i = 0; i < stable; i++) {
+            keys[i] = key("stable-" + i);
+            slots[i] = slot(keys[i], i + 1);
+            put(table, keys[i], slots[i]);
+        }
+        AtomicInteger writers = new AtomicInteger(2);
+        AtomicLong reads = new AtomicLong();
+        runConcurrently(4, thread -> {
+            if (thread < 2) {
+                // Writers: waves of inserts and removals grow and shrink every stripe, over and over.
+                try {
+                    for (int round = 0; round < 4; round++) {
+                        for (int i = 0; i < 20_000; i++) {
+                            Key key = key("churn-" + thread + "-" + i);
+                            put(table, key, slot(key, i + 1));
+                        }
+                        for (int i = 0; i < 20_000; i++) {
+                            remove(table, key("churn-" + thread + "-" + i));
+                        }
+                    }
+                } finally {
+                    writers.decrementAndGet();
+                }
+            } else {
+                Random random = new Random(thread);
+                while (writers.get() > 0) {
+                    int i = random.nextInt(stable);
+                    assertSame(slots[i], table.get(keys[i]), "stable key " + i);
+                    reads.incrementAndGet();
+                }
+            }
+            return null;
+        });
+        assertTrue(reads.get() > 0);
+        assertEquals(stable, table.size());
+    }
+}
