@@ -109,6 +109,10 @@ class MemcachedDifferentialIT {
             + "ma d9c MD D100 v t\nma d9c q\nma d9c MX\n",
         // base64 keys
         "ms Zm9vYmFy 3 b\nabc\nmg foobar v\nmg Zm9vYmFy b k v\n",
+        // an item over the limit: the block is skipped, and a set (not an append) drops the old value
+        "set d11 0 0 1\nx\nset d11 0 0 1048577\n" + "y".repeat(1048577) + "\nget d11\nset d12 0 0 1\nx\n"
+            + "append d12 0 0 1048577\n" + "y".repeat(1048577) + "\nget d12\nms d12 1048577 MA\n"
+            + "y".repeat(1048577) + "\nmg d12 v\n",
         // a data block longer than declared
         "set d10 0 0 1\nxyz\nget d10\n");
     }

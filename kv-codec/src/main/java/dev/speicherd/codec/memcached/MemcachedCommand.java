@@ -48,8 +48,31 @@ public sealed interface MemcachedCommand {
         }
     }
 
-    /** A storage command whose data block exceeded the item size limit; the block was skipped. */
-    record TooLarge(boolean noreply) implements MemcachedCommand {}
+    /**
+     * A storage command whose data block exceeded the item size limit; the block was skipped.
+     *
+     * @param key the key it was for
+     * @param dropsOldValue whether memcached removes the key's current item for it: a plain
+     *     {@code set} and every {@code ms} do, so that a failed update leaves no stale value
+     * @param noreply whether the client asked for no answer
+     */
+    record TooLarge(byte[] key, boolean dropsOldValue, boolean noreply) implements MemcachedCommand {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TooLarge t && Arrays.equals(key, t.key) && dropsOldValue == t.dropsOldValue
+                    && noreply == t.noreply;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(key);
+        }
+
+        @Override
+        public String toString() {
+            return "TooLarge[" + text(key) + (dropsOldValue ? ", drops the old value" : "") + "]";
+        }
+    }
 
     /** {@code delete <key> [0] [noreply]}. */
     record Delete(byte[] key, boolean noreply) implements MemcachedCommand {

@@ -39,8 +39,6 @@ public final class MemcachedTextReader {
     public static final int MAX_LINE_BYTES = 1024 * 1024;
 
     private static final int INITIAL_BUFFER_BYTES = 16 * 1024;
-    /** 30 days: exptimes up to this are relative seconds, larger ones Unix times. */
-    public static final long RELATIVE_EXPTIME_LIMIT_SECONDS = 60L * 60 * 24 * 30;
 
     private static final String BAD_FORMAT = "bad command line format";
     private static final String BAD_DELETE = "bad command line format.  Usage: delete <key> [noreply]";
@@ -182,7 +180,7 @@ public final class MemcachedTextReader {
         boolean noreply = noreply();
         if (length > maxItemBytes) {
             skip(length + 2);
-            return new MemcachedCommand.TooLarge(noreply);
+            return new MemcachedCommand.TooLarge(key, mode == WriteMode.SET && !cas, noreply);
         }
         byte[] value = data((int) length);
         return new MemcachedCommand.Store(mode, key, flags, exptime, cas, casUnique, value, noreply);
@@ -302,7 +300,7 @@ public final class MemcachedTextReader {
         if (set) {
             if (length > maxItemBytes) {
                 skip(length + 2);
-                return new MemcachedCommand.TooLarge(false);
+                return new MemcachedCommand.TooLarge(key, true, false);
             }
             value = data((int) length);
         }

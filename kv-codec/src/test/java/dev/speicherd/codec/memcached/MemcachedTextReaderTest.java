@@ -126,8 +126,18 @@ class MemcachedTextReaderTest {
         MemcachedTextReader r = reader("set k 0 0 " + MAX_ITEM + "\r\n" + atLimit + "\r\n"
                 + "set k 0 0 " + (MAX_ITEM + 1) + " noreply\r\n" + atLimit + "b\r\nversion\r\n");
         assertEquals(MAX_ITEM, ((MemcachedCommand.Store) r.read()).value().length);
-        assertEquals(new MemcachedCommand.TooLarge(true), r.read());
+        assertEquals(new MemcachedCommand.TooLarge(b("k"), true, true), r.read());
         assertInstanceOf(MemcachedCommand.Version.class, r.read());
+    }
+
+    @Test
+    void onlyAnOversizedSetOrMetaSetDropsTheOldValue() throws IOException {
+        String block = "a".repeat(MAX_ITEM + 1) + "\r\n";
+        MemcachedTextReader r = reader("append k 0 0 " + (MAX_ITEM + 1) + "\r\n" + block
+                + "cas k 0 0 " + (MAX_ITEM + 1) + " 5\r\n" + block + "ms k " + (MAX_ITEM + 1) + " MA\r\n" + block);
+        assertEquals(new MemcachedCommand.TooLarge(b("k"), false, false), r.read());
+        assertEquals(new MemcachedCommand.TooLarge(b("k"), false, false), r.read());
+        assertEquals(new MemcachedCommand.TooLarge(b("k"), true, false), r.read());
     }
 
     @Test

@@ -10,9 +10,10 @@ import dev.speicherd.codec.binary.BinaryCommand;
 import dev.speicherd.codec.binary.BinaryCommand.ReplyTo;
 import dev.speicherd.codec.binary.BinaryStatus;
 import dev.speicherd.codec.binary.MemcachedBinaryWriter;
-import dev.speicherd.codec.memcached.MemcachedTextReader;
+import dev.speicherd.server.Expiry;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.Statistics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -52,7 +53,7 @@ final class BinaryDispatch {
             case BinaryCommand.Flush flush -> flush(flush);
             case BinaryCommand.Stat stat -> statsReport.write(stat.to(), stat.group());
             case BinaryCommand.NoOp noOp -> writer.success(noOp.to(), 0);
-            case BinaryCommand.Version version -> writer.text(version.to(), BinaryStatsReport.VERSION);
+            case BinaryCommand.Version version -> writer.text(version.to(), Statistics.VERSION);
             case BinaryCommand.Verbosity verbosity -> writer.success(verbosity.to(), 0);
             case BinaryCommand.Quit quit -> {
                 if (!quit.quiet()) {
@@ -232,23 +233,14 @@ final class BinaryDispatch {
     private void flush(BinaryCommand.Flush flush) throws IOException {
         stats.cmdFlush.increment();
         long now = context.clock().millis();
-        store.flushAll(flush.exptime() == 0 ? now : expiresAt(flush.exptime()));
+        store.flushAll(flush.exptime() == 0 ? now : Expiry.expiresAt(flush.exptime(), now));
         if (!flush.quiet()) {
             writer.success(flush.to(), 0);
         }
     }
 
-    /**
-     * memcached's exptime rule, as the text protocol applies it: 0 is never, up to 30 days is
-     * seconds from now, more is a Unix time. A binary expiration is unsigned, so never negative.
-     */
+    /** memcached's exptime rule; a binary expiration is unsigned, so never negative. */
     private long expiresAt(long exptime) {
-        if (exptime == 0) {
-            return Item.NEVER;
-        }
-        if (exptime <= MemcachedTextReader.RELATIVE_EXPTIME_LIMIT_SECONDS) {
-            return context.clock().millis() + exptime * 1000;
-        }
-        return exptime * 1000;
+        return Expiry.expiresAt(exptime, context.clock().millis());
     }
 }

@@ -9,8 +9,10 @@ import dev.speicherd.api.WriteResult;
 import dev.speicherd.codec.memcached.MemcachedCommand;
 import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.codec.memcached.MemcachedWords;
+import dev.speicherd.server.Expiry;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.Statistics;
 import java.io.IOException;
 
 /**
@@ -40,12 +42,12 @@ final class MemcachedDispatch {
         switch (command) {
             case MemcachedCommand.Get get -> get(get);
             case MemcachedCommand.Store s -> store(s);
-            case MemcachedCommand.TooLarge tooLarge -> reply(tooLarge.noreply(), MemcachedWords.OBJECT_TOO_LARGE);
+            case MemcachedCommand.TooLarge tooLarge -> tooLarge(tooLarge);
             case MemcachedCommand.Delete delete -> delete(delete);
             case MemcachedCommand.Arithmetic arithmetic -> arithmetic(arithmetic);
             case MemcachedCommand.Touch touch -> touch(touch);
             case MemcachedCommand.FlushAll flush -> flushAll(flush);
-            case MemcachedCommand.Version version -> writer.line("VERSION " + StatsReport.VERSION);
+            case MemcachedCommand.Version version -> writer.line("VERSION " + Statistics.VERSION);
             case MemcachedCommand.Verbosity verbosity -> reply(verbosity.noreply(), MemcachedWords.OK);
             case MemcachedCommand.Stats s -> statsReport.write(s.group());
             case MemcachedCommand.CacheMemlimit limit -> cacheMemlimit(limit);
@@ -103,6 +105,13 @@ final class MemcachedDispatch {
             case WriteResult.Exists exists -> MemcachedWords.EXISTS;
             case WriteResult.NotFound notFound -> MemcachedWords.NOT_FOUND;
         });
+    }
+
+    private void tooLarge(MemcachedCommand.TooLarge tooLarge) throws IOException {
+        if (tooLarge.dropsOldValue()) {
+            store.delete(tooLarge.key(), Store.ANY_CAS); // no stale value outlives a failed set
+        }
+        reply(tooLarge.noreply(), MemcachedWords.OBJECT_TOO_LARGE);
     }
 
     private void delete(MemcachedCommand.Delete delete) throws IOException {

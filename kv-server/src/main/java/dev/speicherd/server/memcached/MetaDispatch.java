@@ -10,6 +10,7 @@ import dev.speicherd.codec.memcached.MemcachedCommand.Meta;
 import dev.speicherd.codec.memcached.MemcachedCommand.MetaFlag;
 import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.codec.memcached.MemcachedWords;
+import dev.speicherd.server.Expiry;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
 import java.io.IOException;
