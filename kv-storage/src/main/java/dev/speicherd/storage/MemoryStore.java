@@ -556,9 +556,13 @@ public final class MemoryStore implements Store {
     private boolean evictWhileOverLimit(Key justWritten, Box<Void> evicted) {
         long now = clock.millis();
         long idleSteps = 0;
+        long giveUpAfter = 2L * table.size() + 2; // counting the table costs a read per stripe
         while (bytes.get() > limitBytes) {
-            if (idleSteps > 2L * table.size() + 2) {
-                return false;
+            if (idleSteps > giveUpAfter) {
+                giveUpAfter = 2L * table.size() + 2;
+                if (idleSteps > giveUpAfter) {
+                    return false;
+                }
             }
             Slot slot = evictionHand == null ? null : evictionHand.next();
             if (slot == null) {

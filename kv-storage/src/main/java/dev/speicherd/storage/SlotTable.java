@@ -65,7 +65,8 @@ final class SlotTable {
     /**
      * Replaces the slot under {@code key} (null for none) with what {@code remap} returns for it
      * (null to remove it), atomically for that key. A {@code remap} that throws changes
-     * nothing. The slot it returns must hold {@code key}.
+     * nothing. The slot it returns must hold {@code key}, and {@code remap} must not use the
+     * table: it runs under a stripe's lock, in the middle of a probe.
      */
     void compute(Key key, UnaryOperator<Slot> remap) {
         Stripe stripe = stripeOf(key.hash());
