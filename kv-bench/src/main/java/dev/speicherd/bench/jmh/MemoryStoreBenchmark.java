@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * {@link MemoryStore} under contention from two threads (the benchmark machine's core count):
- * gets and sets of uniformly random keys of a preloaded key space, and sets that all hit one key.
+ * gets and sets of uniformly random keys of a preloaded key space, and sets that all hit one key
+ * (which meet in one map bin and on one cache line).
  * The store has a 1 GiB limit, as the server under bench/loadgen.sh, so writes go through the
  * memory accounting; the key space fits, so nothing is evicted.
  */
@@ -35,7 +36,8 @@ import org.openjdk.jmh.annotations.Threads;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class MemoryStoreBenchmark {
 
-    @Param({"100000"})
+    /** 1,000 keys stay in the CPU caches; 100,000 do not, so their gets wait on memory. */
+    @Param({"1000", "100000"})
     public int keySpace;
 
     @Param({"100"})

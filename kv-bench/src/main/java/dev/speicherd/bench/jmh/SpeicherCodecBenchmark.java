@@ -2,6 +2,10 @@ package dev.speicherd.bench.jmh;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
 import dev.speicherd.codec.speicher.SpeicherCommand;
 import dev.speicherd.codec.speicher.SpeicherFrameReader;
 import dev.speicherd.codec.speicher.SpeicherFrameWriter;
@@ -10,6 +14,7 @@ import dev.speicherd.codec.speicher.SpeicherValues;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +31,8 @@ import org.openjdk.jmh.annotations.State;
  * prefix, JSON validation, Gson tree, key and value extraction), and encoding the reply to a GET,
  * both alone ({@code writeFound}) and with the check of the stored bytes that every GET makes
  * first ({@code answerGet}: {@link SpeicherValues#toJson} then the frame). The value is a JSON
- * string, as the Python client sends a str.
+ * string, as the Python client sends a str. {@code gsonTreeGet} is the part of {@code decodeGet}
+ * that is Gson's: the frame body, already a String, parsed into a tree the way the reader does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,12 +50,14 @@ public class SpeicherCodecBenchmark {
     private ByteArrayOutputStream replies;
     private SpeicherFrameWriter writer;
     private byte[] storedJson;
+    private String getBody;
 
     @Setup
     public void setUp() throws IOException {
         String value = "v".repeat(valueBytes);
         storedJson = ("\"" + value + "\"").getBytes(UTF_8);
-        getFrame = new ByteArrayInputStream(frame("{\"command\":\"GET\",\"key\":\"key:0000004242\"}"));
+        getBody = "{\"command\":\"GET\",\"key\":\"key:0000004242\"}";
+        getFrame = new ByteArrayInputStream(frame(getBody));
         getReader = new SpeicherFrameReader(getFrame, 64 * 1024 * 1024);
         setFrame = new ByteArrayInputStream(
                 frame("{\"command\":\"SET\",\"key\":\"key:0000004242\",\"value\":\"" + value + "\"}"));
@@ -76,6 +84,13 @@ public class SpeicherCodecBenchmark {
     public SpeicherCommand decodeSet() throws IOException {
         setFrame.reset();
         return setReader.read();
+    }
+
+    @Benchmark
+    public JsonElement gsonTreeGet() {
+        JsonReader reader = new JsonReader(new StringReader(getBody));
+        reader.setStrictness(Strictness.STRICT);
+        return JsonParser.parseReader(reader);
     }
 
     @Benchmark
