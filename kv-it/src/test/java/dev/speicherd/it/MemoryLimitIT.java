@@ -57,7 +57,9 @@ class MemoryLimitIT {
                 w.line();
             }
             long heapGrowth = heapUsedAfterGc(server.pid()) - heapBefore;
-            assertTrue(heapGrowth < 2 * limit, "heap grew by " + heapGrowth + " bytes for a limit of " + limit);
+            // -m counts what the JVM really spends per item, so the live heap is the limit and the
+            // server's own small change (buffers, classes loaded on first use), not a multiple of it.
+            assertTrue(heapGrowth < limit + limit / 4, "heap grew by " + heapGrowth + " bytes for a limit of " + limit);
             assertTrue(server.isAlive());
         }
     }

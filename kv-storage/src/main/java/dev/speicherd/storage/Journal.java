@@ -8,8 +8,8 @@ import dev.speicherd.api.StorageException;
  * it down in the same order as it happens in memory.
  *
  * <p>{@link #put}, {@link #remove} and {@link #flush} are called <em>inside</em> the atomic
- * section of the change (inside {@code ConcurrentHashMap.compute} for a key, under the flush
- * lock for a flush), before the change is visible: so the records of one key are written in
+ * section of the change (inside {@code SlotTable.compute}, under the key's stripe lock, for a
+ * key; under the flush lock for a flush), before the change is visible: so the records of one key are written in
  * the order the key changed, and a journal that throws aborts the change, which then leaves
  * nothing behind in memory. Each returns a ticket, which the store hands to {@link #commit}
  * after the atomic section, outside every lock, so that waiting for the disk never holds up

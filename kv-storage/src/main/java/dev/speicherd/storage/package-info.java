@@ -1,6 +1,7 @@
 /**
  * The storage engines behind the {@link dev.speicherd.api.Store} contract. {@link
- * dev.speicherd.storage.MemoryStore} keeps every item in a concurrent hash map, forgets expired
+ * dev.speicherd.storage.MemoryStore} keeps every item in a lock-striped open-addressing table
+ * ({@link dev.speicherd.storage.SlotTable}) with lock-free reads, forgets expired
  * items lazily and with a bounded background sweep, and evicts approximately least recently used
  * items to stay under a memory limit. {@link dev.speicherd.storage.LogStore} is the same memory
  * behind an append-only log: every change is written to the log from inside its atomic section
