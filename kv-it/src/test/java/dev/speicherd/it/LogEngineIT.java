@@ -21,7 +21,10 @@ class LogEngineIT {
 
     static final int WRITERS = 4;
     static final int CRASH_ROUNDS = 3;
-    static final long LOAD_MILLIS = 1500;
+    static final long LOAD_MILLIS = 1000;
+    /** Writes each writer must have had acknowledged before the kill, however slow the machine. */
+    static final long MIN_WRITES = 20;
+    static final long LOAD_DEADLINE_MILLIS = 60_000;
 
     @TempDir
     Path dataDir;
@@ -87,6 +90,7 @@ class LogEngineIT {
                         }
                     }));
                 }
+                awaitAtLeast(acknowledged, MIN_WRITES);
                 Thread.sleep(LOAD_MILLIS);
                 server.kill();
                 stop.set(true);
@@ -99,7 +103,7 @@ class LogEngineIT {
                 long total = 0;
                 for (int t = 0; t < WRITERS; t++) {
                     long last = acknowledged.get(t);
-                    assertTrue(last > 10, "writer " + t + " of round " + round + " wrote only " + (last + 1));
+                    assertTrue(last >= MIN_WRITES, "writer " + t + " of round " + round + " wrote only " + (last + 1));
                     total += last + 1;
                     String prefix = "r" + round + "w" + t + "-";
                     for (long i = 0; i <= last; i++) {
@@ -162,7 +166,8 @@ class LogEngineIT {
                         }
                     }));
                 }
-                Thread.sleep(1000 + random.nextInt(1500));
+                awaitAtLeast(acknowledged, keys + 1);
+                Thread.sleep(random.nextInt(1500));
                 compacted |= server.stderrText().contains("compacted from");
                 server.kill();
                 stop.set(true);
@@ -174,7 +179,7 @@ class LogEngineIT {
                     MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
                 for (int t = 0; t < WRITERS; t++) {
                     long last = acknowledged.get(t);
-                    assertTrue(last > keys, "writer " + t + " wrote only " + (last + 1) + " times");
+                    assertTrue(last >= keys, "writer " + t + " wrote only " + (last + 1) + " times");
                     for (long i = last - keys + 1; i <= last; i++) {
                         String key = "w" + t + "-" + (i % keys);
                         m.send("get " + key + "\r\n");
@@ -191,5 +196,17 @@ class LogEngineIT {
             }
         }
         assertTrue(compacted, "no round compacted before the kill: the test proved nothing about compaction");
+    }
+
+    /** Waits until every writer has had {@code count} writes acknowledged: a slow machine gets more time. */
+    private static void awaitAtLeast(AtomicLongArray acknowledged, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + LOAD_DEADLINE_MILLIS * 1_000_000;
+        for (int t = 0; t < acknowledged.length(); t++) {
+            while (acknowledged.get(t) < count - 1) {
+                assertTrue(System.nanoTime() < deadline, "writer " + t + " had only " + (acknowledged.get(t) + 1)
+                        + " writes acknowledged in " + LOAD_DEADLINE_MILLIS + " ms");
+                Thread.sleep(10);
+            }
+        }
     }
 }
