@@ -35,8 +35,8 @@ if [[ ! -f $server_jar || ! -f $bench_jar ]]; then
 fi
 for jar in "$server_jar" "$bench_jar"; do
   module=${jar%%/*}
-  if [[ -n $(find "$module/src/main" -newer "$jar" -type f -print -quit) ]]; then
-    echo "note: $jar is older than $module's sources; delete it to have it rebuilt" >&2
+  if [[ -n $(find "$module/src/main" kv-api/src/main kv-codec/src/main kv-storage/src/main -newer "$jar" -type f -print -quit) ]]; then
+    echo "note: $jar is older than the sources it is built from; delete it to have it rebuilt" >&2
   fi
 done
 java_home=$(bin/jdk)
