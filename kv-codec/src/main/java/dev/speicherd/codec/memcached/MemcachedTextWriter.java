@@ -109,14 +109,18 @@ public final class MemcachedTextWriter {
 
     /** Writes the decimal digits of a 64-bit unsigned number, without allocating. */
     private int putUnsigned(int at, long value) {
+        if (value < 0) { // 2^63 and up: peel off the last digit the unsigned way, then go on signed
+            int end = putUnsigned(at, Long.divideUnsigned(value, 10));
+            scratch[end] = (byte) ('0' + Long.remainderUnsigned(value, 10));
+            return end + 1;
+        }
         int digits = 1;
-        for (long rest = Long.divideUnsigned(value, 10); rest != 0; rest /= 10) {
+        for (long bound = 10; digits < 19 && value >= bound; bound *= 10) {
             digits++;
         }
-        long rest = value;
         for (int i = at + digits - 1; i >= at; i--) {
-            scratch[i] = (byte) ('0' + Long.remainderUnsigned(rest, 10));
-            rest = Long.divideUnsigned(rest, 10);
+            scratch[i] = (byte) ('0' + value % 10);
+            value /= 10;
         }
         return at + digits;
     }
