@@ -1,11 +1,16 @@
 package dev.speicherd.server;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
- * The server's counters, named as memcached's {@code stats} names them. Every field is safe to
- * update from any thread; {@link LongAdder} keeps hot counters from contending.
+ * The server's counters, named as memcached's {@code stats} names them. Connection events are
+ * counted here directly; commands are counted by each connection in its own {@link
+ * ConnectionStats} (no shared counter on the request path) and summed here when asked, with the
+ * counts of closed connections carried over.
  */
 public final class ServerStats {
 
@@ -16,41 +21,12 @@ public final class ServerStats {
     public final LongAdder totalConnections = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
 
-    public final LongAdder cmdGet = new LongAdder();
-    public final LongAdder cmdSet = new LongAdder();
-    public final LongAdder cmdFlush = new LongAdder();
-    public final LongAdder cmdTouch = new LongAdder();
-    public final LongAdder getHits = new LongAdder();
-    public final LongAdder getMisses = new LongAdder();
-    public final LongAdder deleteHits = new LongAdder();
-    public final LongAdder deleteMisses = new LongAdder();
-    public final LongAdder incrHits = new LongAdder();
-    public final LongAdder incrMisses = new LongAdder();
-    public final LongAdder decrHits = new LongAdder();
-    public final LongAdder decrMisses = new LongAdder();
-    public final LongAdder casHits = new LongAdder();
-    public final LongAdder casMisses = new LongAdder();
-    public final LongAdder casBadval = new LongAdder();
-    public final LongAdder touchHits = new LongAdder();
-    public final LongAdder touchMisses = new LongAdder();
-    public final LongAdder bytesRead = new LongAdder();
-    public final LongAdder bytesWritten = new LongAdder();
-
-    /** Requests served over the speicher protocol, all commands together. */
-    public final LongAdder speicherRequests = new LongAdder();
-
-    /**
-     * Sets every command and traffic counter back to zero ({@code stats reset}); the connection
-     * gauges and the start time are kept, as memcached keeps them.
-     */
-    public void reset() {
-        for (LongAdder counter : new LongAdder[] {cmdGet, cmdSet, cmdFlush, cmdTouch, getHits, getMisses,
-            deleteHits, deleteMisses, incrHits, incrMisses, decrHits, decrMisses, casHits, casMisses, casBadval,
-            touchHits, touchMisses, bytesRead, bytesWritten, speicherRequests, totalConnections,
-            rejectedConnections}) {
-            counter.reset();
-        }
-    }
+    private final Object lock = new Object();
+    private final Set<ConnectionStats> live = ConcurrentHashMap.newKeySet();
+    /** What closed connections counted; written under {@link #lock}. */
+    private final ConnectionStats closed = new ConnectionStats();
+    /** The sums at the last {@code stats reset}; written under {@link #lock}. */
+    private final ConnectionStats baseline = new ConnectionStats();
 
     /**
      * Creates the counters, all zero.
@@ -59,5 +35,63 @@ public final class ServerStats {
      */
     public ServerStats(long startedAtMillis) {
         this.startedAtMillis = startedAtMillis;
+    }
+
+    /**
+     * Gives a new connection its counters. The connection must {@link #close} them when it ends.
+     *
+     * @return counters that only the calling connection's thread writes
+     */
+    public ConnectionStats open() {
+        ConnectionStats stats = new ConnectionStats();
+        live.add(stats);
+        return stats;
+    }
+
+    /** Carries a connection's counts over to the server's and stops watching its counters. */
+    public void close(ConnectionStats stats) {
+        synchronized (lock) {
+            if (live.remove(stats)) {
+                for (Function<ConnectionStats, ConnectionStats.Count> count : ConnectionStats.ALL) {
+                    count.apply(closed).add(count.apply(stats).get());
+                }
+            }
+        }
+    }
+
+    /**
+     * Sums one counter over every connection, open or closed, since the last reset.
+     *
+     * @param count which counter, e.g. {@code s -> s.cmdGet}
+     * @return the sum
+     */
+    public long sum(Function<ConnectionStats, ConnectionStats.Count> count) {
+        synchronized (lock) {
+            return total(count) - count.apply(baseline).get();
+        }
+    }
+
+    private long total(Function<ConnectionStats, ConnectionStats.Count> count) {
+        long sum = count.apply(closed).get();
+        for (ConnectionStats stats : live) {
+            sum += count.apply(stats).get();
+        }
+        return sum;
+    }
+
+    /**
+     * Sets every command and traffic counter back to zero ({@code stats reset}), and the
+     * connection totals; the connection gauge and the start time are kept, as memcached keeps
+     * them.
+     */
+    public void reset() {
+        synchronized (lock) {
+            for (Function<ConnectionStats, ConnectionStats.Count> count : ConnectionStats.ALL) {
+                ConnectionStats.Count base = count.apply(baseline);
+                base.add(total(count) - base.get());
+            }
+        }
+        totalConnections.reset();
+        rejectedConnections.reset();
     }
 }

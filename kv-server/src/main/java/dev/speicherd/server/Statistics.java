@@ -71,25 +71,25 @@ public final class Statistics {
         add(out, "curr_connections", s.currConnections.get());
         add(out, "total_connections", s.totalConnections.sum());
         add(out, "rejected_connections", s.rejectedConnections.sum());
-        add(out, "cmd_get", s.cmdGet.sum());
-        add(out, "cmd_set", s.cmdSet.sum());
-        add(out, "cmd_flush", s.cmdFlush.sum());
-        add(out, "cmd_touch", s.cmdTouch.sum());
-        add(out, "get_hits", s.getHits.sum());
-        add(out, "get_misses", s.getMisses.sum());
-        add(out, "delete_misses", s.deleteMisses.sum());
-        add(out, "delete_hits", s.deleteHits.sum());
-        add(out, "incr_misses", s.incrMisses.sum());
-        add(out, "incr_hits", s.incrHits.sum());
-        add(out, "decr_misses", s.decrMisses.sum());
-        add(out, "decr_hits", s.decrHits.sum());
-        add(out, "cas_misses", s.casMisses.sum());
-        add(out, "cas_hits", s.casHits.sum());
-        add(out, "cas_badval", s.casBadval.sum());
-        add(out, "touch_hits", s.touchHits.sum());
-        add(out, "touch_misses", s.touchMisses.sum());
-        add(out, "bytes_read", s.bytesRead.sum());
-        add(out, "bytes_written", s.bytesWritten.sum());
+        add(out, "cmd_get", s.sum(c -> c.cmdGet));
+        add(out, "cmd_set", s.sum(c -> c.cmdSet));
+        add(out, "cmd_flush", s.sum(c -> c.cmdFlush));
+        add(out, "cmd_touch", s.sum(c -> c.cmdTouch));
+        add(out, "get_hits", s.sum(c -> c.getHits));
+        add(out, "get_misses", s.sum(c -> c.getMisses));
+        add(out, "delete_misses", s.sum(c -> c.deleteMisses));
+        add(out, "delete_hits", s.sum(c -> c.deleteHits));
+        add(out, "incr_misses", s.sum(c -> c.incrMisses));
+        add(out, "incr_hits", s.sum(c -> c.incrHits));
+        add(out, "decr_misses", s.sum(c -> c.decrMisses));
+        add(out, "decr_hits", s.sum(c -> c.decrHits));
+        add(out, "cas_misses", s.sum(c -> c.casMisses));
+        add(out, "cas_hits", s.sum(c -> c.casHits));
+        add(out, "cas_badval", s.sum(c -> c.casBadval));
+        add(out, "touch_hits", s.sum(c -> c.touchHits));
+        add(out, "touch_misses", s.sum(c -> c.touchMisses));
+        add(out, "bytes_read", s.sum(c -> c.bytesRead));
+        add(out, "bytes_written", s.sum(c -> c.bytesWritten));
         add(out, "limit_maxbytes", store.limitBytes());
         add(out, "threads", Runtime.getRuntime().availableProcessors());
         add(out, "bytes", store.bytes());
@@ -97,7 +97,7 @@ public final class Statistics {
         add(out, "total_items", store.totalItems());
         add(out, "evictions", store.evictions());
         add(out, "reclaimed", store.reclaimed());
-        add(out, "speicher_requests", s.speicherRequests.sum());
+        add(out, "speicher_requests", s.sum(c -> c.speicherRequests));
     }
 
     private static void settings(ServerContext context, List<Stat> out) {

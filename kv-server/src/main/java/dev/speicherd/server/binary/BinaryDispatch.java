@@ -12,7 +12,7 @@ import dev.speicherd.codec.binary.BinaryStatus;
 import dev.speicherd.codec.binary.MemcachedBinaryWriter;
 import dev.speicherd.server.Expiry;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 import dev.speicherd.server.Statistics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,14 +29,14 @@ final class BinaryDispatch {
 
     private final ServerContext context;
     private final Store store;
-    private final ServerStats stats;
+    private final ConnectionStats stats;
     private final MemcachedBinaryWriter writer;
     private final BinaryStatsReport statsReport;
 
-    BinaryDispatch(ServerContext context, MemcachedBinaryWriter writer) {
+    BinaryDispatch(ServerContext context, ConnectionStats stats, MemcachedBinaryWriter writer) {
         this.context = context;
         this.store = context.store();
-        this.stats = context.stats();
+        this.stats = stats;
         this.writer = writer;
         this.statsReport = new BinaryStatsReport(context, writer);
     }

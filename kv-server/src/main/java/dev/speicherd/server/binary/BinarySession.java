@@ -9,7 +9,7 @@ import dev.speicherd.codec.binary.BinaryStatus;
 import dev.speicherd.codec.binary.MemcachedBinaryReader;
 import dev.speicherd.codec.binary.MemcachedBinaryWriter;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -26,15 +26,17 @@ final class BinarySession {
     private final MemcachedBinaryReader reader;
     private final MemcachedBinaryWriter writer;
     private final BinaryDispatch dispatch;
-    private final ServerStats stats;
+    private final ServerContext context;
+    private final ConnectionStats stats;
     private long countedIn;
     private long countedOut;
 
     BinarySession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.reader = new MemcachedBinaryReader(in, context.config().maxItemBytes());
         this.writer = new MemcachedBinaryWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
-        this.dispatch = new BinaryDispatch(context, writer);
-        this.stats = context.stats();
+        this.context = context;
+        this.stats = context.stats().open();
+        this.dispatch = new BinaryDispatch(context, stats, writer);
     }
 
     /** Serves requests until the client hangs up or quits, or a request ends the connection. */
@@ -85,6 +87,7 @@ final class BinarySession {
             }
         } finally {
             count();
+            context.stats().close(stats);
         }
     }
 

@@ -11,7 +11,7 @@ import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.codec.memcached.MemcachedWords;
 import dev.speicherd.server.Expiry;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 import dev.speicherd.server.Statistics;
 import java.io.IOException;
 
@@ -24,17 +24,17 @@ final class MemcachedDispatch {
 
     private final ServerContext context;
     private final Store store;
-    private final ServerStats stats;
+    private final ConnectionStats stats;
     private final MemcachedTextWriter writer;
     private final MetaDispatch meta;
     private final StatsReport statsReport;
 
-    MemcachedDispatch(ServerContext context, MemcachedTextWriter writer) {
+    MemcachedDispatch(ServerContext context, ConnectionStats stats, MemcachedTextWriter writer) {
         this.context = context;
         this.store = context.store();
-        this.stats = context.stats();
+        this.stats = stats;
         this.writer = writer;
-        this.meta = new MetaDispatch(context, writer);
+        this.meta = new MetaDispatch(context, stats, writer);
         this.statsReport = new StatsReport(context, writer);
     }
 

@@ -9,7 +9,7 @@ import dev.speicherd.codec.memcached.MemcachedCommand;
 import dev.speicherd.codec.memcached.MemcachedTextReader;
 import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -26,7 +26,8 @@ final class MemcachedSession {
     private final MemcachedTextReader reader;
     private final MemcachedTextWriter writer;
     private final MemcachedDispatch dispatch;
-    private final ServerStats stats;
+    private final ServerContext context;
+    private final ConnectionStats stats;
     /** Read once per connection: with {@code -vv} every command is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
     private long countedIn;
@@ -35,8 +36,9 @@ final class MemcachedSession {
     MemcachedSession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.reader = new MemcachedTextReader(in, context.config().maxItemBytes());
         this.writer = new MemcachedTextWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
-        this.dispatch = new MemcachedDispatch(context, writer);
-        this.stats = context.stats();
+        this.context = context;
+        this.stats = context.stats().open();
+        this.dispatch = new MemcachedDispatch(context, stats, writer);
     }
 
     /** Serves commands until the client hangs up or quits (returns) or the stream breaks. */
@@ -86,6 +88,7 @@ final class MemcachedSession {
             }
         } finally {
             count();
+            context.stats().close(stats);
         }
     }
 

@@ -12,7 +12,7 @@ import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.codec.memcached.MemcachedWords;
 import dev.speicherd.server.Expiry;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -29,13 +29,13 @@ final class MetaDispatch {
 
     private final ServerContext context;
     private final Store store;
-    private final ServerStats stats;
+    private final ConnectionStats stats;
     private final MemcachedTextWriter writer;
 
-    MetaDispatch(ServerContext context, MemcachedTextWriter writer) {
+    MetaDispatch(ServerContext context, ConnectionStats stats, MemcachedTextWriter writer) {
         this.context = context;
         this.store = context.store();
-        this.stats = context.stats();
+        this.stats = stats;
         this.writer = writer;
     }
 

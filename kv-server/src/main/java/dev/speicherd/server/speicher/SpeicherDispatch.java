@@ -10,7 +10,7 @@ import dev.speicherd.codec.speicher.SpeicherCommand;
 import dev.speicherd.codec.speicher.SpeicherResponse;
 import dev.speicherd.codec.speicher.SpeicherValues;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 
 /**
  * Carries out one speicher command against the shared store and counts it as memcached counts
@@ -31,13 +31,13 @@ final class SpeicherDispatch {
      *
      * @return the answer; a store failure is a {@link SpeicherResponse.ServerError}, not thrown
      */
-    static SpeicherResponse execute(SpeicherCommand command, ServerContext context) {
+    static SpeicherResponse execute(SpeicherCommand command, ServerContext context, ConnectionStats stats) {
         try {
             return switch (command) {
-                case SpeicherCommand.Set set -> set(set, context);
-                case SpeicherCommand.Get get -> get(get, context);
-                case SpeicherCommand.Delete delete -> delete(delete, context);
-                case SpeicherCommand.Reset reset -> reset(context);
+                case SpeicherCommand.Set set -> set(set, context, stats);
+                case SpeicherCommand.Get get -> get(get, context, stats);
+                case SpeicherCommand.Delete delete -> delete(delete, context, stats);
+                case SpeicherCommand.Reset reset -> reset(context, stats);
             };
         } catch (StorageException e) {
             LOG.log(DEBUG, "store failed", e);
@@ -45,19 +45,18 @@ final class SpeicherDispatch {
         }
     }
 
-    private static SpeicherResponse set(SpeicherCommand.Set set, ServerContext context) {
+    private static SpeicherResponse set(SpeicherCommand.Set set, ServerContext context, ConnectionStats stats) {
         int limit = context.config().maxItemBytes();
         if (set.valueJson().length > limit) {
             return new SpeicherResponse.BadRequest(
                     "value of " + set.valueJson().length + " bytes exceeds the item size limit of " + limit);
         }
-        context.stats().cmdSet.increment();
+        stats.cmdSet.increment();
         context.store().set(set.key(), set.valueJson(), SPEICHER_FLAGS, Item.NEVER);
         return SpeicherResponse.OK;
     }
 
-    private static SpeicherResponse get(SpeicherCommand.Get get, ServerContext context) {
-        ServerStats stats = context.stats();
+    private static SpeicherResponse get(SpeicherCommand.Get get, ServerContext context, ConnectionStats stats) {
         stats.cmdGet.increment();
         return switch (context.store().get(get.key())) {
             case Lookup.Hit hit -> {
@@ -71,8 +70,7 @@ final class SpeicherDispatch {
         };
     }
 
-    private static SpeicherResponse delete(SpeicherCommand.Delete delete, ServerContext context) {
-        ServerStats stats = context.stats();
+    private static SpeicherResponse delete(SpeicherCommand.Delete delete, ServerContext context, ConnectionStats stats) {
         return switch (context.store().delete(delete.key(), Store.ANY_CAS)) {
             case DELETED -> {
                 stats.deleteHits.increment();
@@ -86,8 +84,8 @@ final class SpeicherDispatch {
         };
     }
 
-    private static SpeicherResponse reset(ServerContext context) {
-        context.stats().cmdFlush.increment();
+    private static SpeicherResponse reset(ServerContext context, ConnectionStats stats) {
+        stats.cmdFlush.increment();
         context.store().flushAll(context.clock().millis());
         return SpeicherResponse.OK;
     }

@@ -9,7 +9,7 @@ import dev.speicherd.codec.speicher.SpeicherFrameReader;
 import dev.speicherd.codec.speicher.SpeicherFrameWriter;
 import dev.speicherd.codec.speicher.SpeicherResponse;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.ConnectionStats;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -27,7 +27,7 @@ final class SpeicherSession {
     private final SpeicherFrameReader reader;
     private final SpeicherFrameWriter writer;
     private final ServerContext context;
-    private final ServerStats stats;
+    private final ConnectionStats stats;
     /** Read once per connection: with {@code -vv} every request is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
     private long countedIn;
@@ -38,7 +38,7 @@ final class SpeicherSession {
         this.reader = new SpeicherFrameReader(in, context.config().maxFrameBytes());
         this.writer = new SpeicherFrameWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
         this.context = context;
-        this.stats = context.stats();
+        this.stats = context.stats().open();
     }
 
     /** Serves requests until the client hangs up (returns) or the stream breaks (returns or throws). */
@@ -55,7 +55,7 @@ final class SpeicherSession {
                     if (trace) {
                         LOG.log(TRACE, "request {0}", command);
                     }
-                    response = SpeicherDispatch.execute(command, context);
+                    response = SpeicherDispatch.execute(command, context, stats);
                 } catch (ProtocolException e) {
                     response = new SpeicherResponse.BadRequest(e.getMessage());
                     switch (e) {
@@ -81,6 +81,7 @@ final class SpeicherSession {
             }
         } finally {
             count();
+            context.stats().close(stats);
         }
     }
 

@@ -210,16 +210,16 @@ class SpeicherProtocolHandlerTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new SpeicherProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(input)), out, context);
         ServerStats stats = context.stats();
-        assertEquals(7, stats.speicherRequests.sum());
-        assertEquals(1, stats.cmdSet.sum());
-        assertEquals(2, stats.cmdGet.sum());
-        assertEquals(1, stats.getHits.sum());
-        assertEquals(1, stats.getMisses.sum());
-        assertEquals(1, stats.deleteHits.sum());
-        assertEquals(1, stats.deleteMisses.sum());
-        assertEquals(1, stats.cmdFlush.sum());
-        assertEquals(input.length, stats.bytesRead.sum());
-        assertEquals(out.size(), stats.bytesWritten.sum());
+        assertEquals(7, stats.sum(c -> c.speicherRequests));
+        assertEquals(1, stats.sum(c -> c.cmdSet));
+        assertEquals(2, stats.sum(c -> c.cmdGet));
+        assertEquals(1, stats.sum(c -> c.getHits));
+        assertEquals(1, stats.sum(c -> c.getMisses));
+        assertEquals(1, stats.sum(c -> c.deleteHits));
+        assertEquals(1, stats.sum(c -> c.deleteMisses));
+        assertEquals(1, stats.sum(c -> c.cmdFlush));
+        assertEquals(input.length, stats.sum(c -> c.bytesRead));
+        assertEquals(out.size(), stats.sum(c -> c.bytesWritten));
     }
 
     @Test
