@@ -18,14 +18,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
@@ -310,49 +305,7 @@ class BinaryProtocolIT {
 
     @Test
     void manyThreadsThroughBothBinaryClientsAgreeOnOneCounter() throws Exception {
-        net.spy.memcached.MemcachedClient spy = spy();
-        MemcachedClient x = xmemcached(server.speicherPort, 2); // binary on the speicher port too
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        try {
-            assertTrue(spy.set("bboth:counter", 0, "0").get());
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    try {
-                        for (int i = 0; i < OPS_PER_THREAD; i++) {
-                            String key = "bboth:" + thread + ":" + i;
-                            if (thread % 2 == 0) {
-                                spy.set(key, 0, "s" + i).get();
-                                if (!("s" + i).equals(x.get(key))) {
-                                    errors.add("xmemcached did not see " + key);
-                                }
-                                spy.incr("bboth:counter", 1);
-                            } else {
-                                x.set(key, 0, "x" + i);
-                                if (!("x" + i).equals(spy.get(key))) {
-                                    errors.add("spymemcached did not see " + key);
-                                }
-                                x.incr("bboth:counter", 1);
-                            }
-                        }
-                    } catch (Exception e) {
-                        errors.add(e.toString());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            assertEquals(List.of(), List.copyOf(errors));
-            assertEquals(String.valueOf(THREADS * OPS_PER_THREAD), spy.get("bboth:counter"));
-        } finally {
-            pool.shutdownNow();
-            spy.shutdown(5, TimeUnit.SECONDS);
-            x.shutdown();
-        }
+        CrossClientCounter.run(spy(), xmemcached(server.speicherPort, 2), "bboth:", THREADS, OPS_PER_THREAD); // binary on the speicher port too
     }
 
     // ---- one port, three protocols

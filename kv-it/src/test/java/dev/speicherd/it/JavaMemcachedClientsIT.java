@@ -7,13 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
@@ -133,48 +128,6 @@ class JavaMemcachedClientsIT {
 
     @Test
     void manyThreadsThroughBothClientsAgreeOnOneCounter() throws Exception {
-        net.spy.memcached.MemcachedClient spy = spy();
-        MemcachedClient x = xmemcached();
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        try {
-            assertTrue(spy.set("both:counter", 0, "0").get());
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    try {
-                        for (int i = 0; i < OPS_PER_THREAD; i++) {
-                            String key = "both:" + thread + ":" + i;
-                            if (thread % 2 == 0) {
-                                spy.set(key, 0, "s" + i).get();
-                                if (!("s" + i).equals(x.get(key))) {
-                                    errors.add("xmemcached did not see " + key);
-                                }
-                                spy.incr("both:counter", 1);
-                            } else {
-                                x.set(key, 0, "x" + i);
-                                if (!("x" + i).equals(spy.get(key))) {
-                                    errors.add("spymemcached did not see " + key);
-                                }
-                                x.incr("both:counter", 1);
-                            }
-                        }
-                    } catch (Exception e) {
-                        errors.add(e.toString());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-            assertEquals(List.of(), List.copyOf(errors));
-            assertEquals(String.valueOf(THREADS * OPS_PER_THREAD), spy.get("both:counter"));
-        } finally {
-            pool.shutdownNow();
-            spy.shutdown(5, TimeUnit.SECONDS);
-            x.shutdown();
-        }
+        CrossClientCounter.run(spy(), xmemcached(), "both:", THREADS, OPS_PER_THREAD);
     }
 }

@@ -37,6 +37,11 @@ public final class ConnectionStats {
             VALUE.setOpaque(this, (long) VALUE.getOpaque(this) + n);
         }
 
+        /** Sets the count to a running total kept elsewhere. Only the owning thread may call this. */
+        public void set(long total) {
+            VALUE.setOpaque(this, total);
+        }
+
         long get() {
             return (long) VALUE.getOpaque(this);
         }
@@ -72,4 +77,13 @@ public final class ConnectionStats {
             s -> s.touchMisses, s -> s.bytesRead, s -> s.bytesWritten, s -> s.speicherRequests);
 
     ConnectionStats() {}
+
+    /**
+     * Records the bytes the connection has moved so far, from its reader's and writer's totals.
+     * Only the owning connection's thread may call this.
+     */
+    public void traffic(long bytesReadSoFar, long bytesWrittenSoFar) {
+        bytesRead.set(bytesReadSoFar);
+        bytesWritten.set(bytesWrittenSoFar);
+    }
 }

@@ -28,8 +28,6 @@ final class BinarySession {
     private final BinaryDispatch dispatch;
     private final ServerContext context;
     private final ConnectionStats stats;
-    private long countedIn;
-    private long countedOut;
 
     BinarySession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.reader = new MemcachedBinaryReader(in, context.config().maxItemBytes());
@@ -103,11 +101,8 @@ final class BinarySession {
         count();
     }
 
-    /** Adds the bytes moved since the last call to the server's counters. */
+    /** Brings the connection's traffic counters up to date. */
     private void count() {
-        stats.bytesRead.add(reader.bytesRead() - countedIn);
-        countedIn = reader.bytesRead();
-        stats.bytesWritten.add(writer.bytesWritten() - countedOut);
-        countedOut = writer.bytesWritten();
+        stats.traffic(reader.bytesRead(), writer.bytesWritten());
     }
 }

@@ -30,8 +30,6 @@ final class MemcachedSession {
     private final ConnectionStats stats;
     /** Read once per connection: with {@code -vv} every command is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
-    private long countedIn;
-    private long countedOut;
 
     MemcachedSession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.reader = new MemcachedTextReader(in, context.config().maxItemBytes());
@@ -104,11 +102,8 @@ final class MemcachedSession {
         count();
     }
 
-    /** Adds the bytes moved since the last call to the server's counters. */
+    /** Brings the connection's traffic counters up to date. */
     private void count() {
-        stats.bytesRead.add(reader.bytesRead() - countedIn);
-        countedIn = reader.bytesRead();
-        stats.bytesWritten.add(writer.bytesWritten() - countedOut);
-        countedOut = writer.bytesWritten();
+        stats.traffic(reader.bytesRead(), writer.bytesWritten());
     }
 }

@@ -15,7 +15,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** One speicher connection: its reader, its writer, and the bytes it has not yet counted. */
+/** One speicher connection: its reader, its writer and its counters. */
 final class SpeicherSession {
 
     private static final System.Logger LOG = System.getLogger(SpeicherSession.class.getName());
@@ -30,8 +30,6 @@ final class SpeicherSession {
     private final ConnectionStats stats;
     /** Read once per connection: with {@code -vv} every request is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
-    private long countedIn;
-    private long countedOut;
 
     SpeicherSession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.in = in;
@@ -103,11 +101,8 @@ final class SpeicherSession {
         }
     }
 
-    /** Adds the bytes moved since the last call to the server's counters. */
+    /** Brings the connection's traffic counters up to date. */
     private void count() {
-        stats.bytesRead.add(reader.bytesRead() - countedIn);
-        countedIn = reader.bytesRead();
-        stats.bytesWritten.add(writer.bytesWritten() - countedOut);
-        countedOut = writer.bytesWritten();
+        stats.traffic(reader.bytesRead(), writer.bytesWritten());
     }
 }
