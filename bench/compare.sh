@@ -11,35 +11,15 @@ rounds=${1:-5}
 seconds=${2:-10}
 concurrency=50
 
-need=()
-command -v memcached >/dev/null || need+=(memcached)
-command -v memcaslap >/dev/null || need+=(libmemcached-tools)
-if ((${#need[@]})); then
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+need_commands memcached:memcached memcaslap:libmemcached-tools
 jar=kv-server/target/kv-server.jar
 [[ -f $jar ]] || bin/mvn -q -B package -DskipTests
 java_home=$(bin/jdk)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-memcached -u "$(id -un)" -p "$mc_port" -U 0 -l 127.0.0.1 -t 2 -m 1024 -c 4096 &
-pids+=($!)
-# shellcheck disable=SC2086 # SPEICHERD_JAVA_OPTS is a list of options
-"$java_home/bin/java" ${SPEICHERD_JAVA_OPTS:-} -jar "$jar" -p "$sd_port" --speicher-port "$sd_speicher" \
-  -m 1024 -c 4096 2>"$work/speicherd.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  grep -q " ready: " "$work/speicherd.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q " ready: " "$work/speicherd.log" || { cat "$work/speicherd.log"; exit 1; }
+start_memcached "$mc_port" -c 4096
+start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024 -c 4096
 
 # One memaslap run; prints its throughput in operations per second.
 memaslap_tps() { # port, extra args...

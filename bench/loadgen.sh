@@ -24,10 +24,9 @@ key_space=${KEY_SPACE:-100000}
 get_ratio=${GET_RATIO:-0.9}
 warmup=${WARMUP:-2}
 
-if ! command -v memcached >/dev/null; then
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq memcached >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+need_commands memcached:memcached
 server_jar=kv-server/target/kv-server.jar
 bench_jar=kv-bench/target/kv-bench.jar
 if [[ ! -f $server_jar || ! -f $bench_jar ]]; then
@@ -42,24 +41,10 @@ done
 java_home=$(bin/jdk)
 java=$java_home/bin/java
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-memcached -u "$(id -un)" -p "$mc_port" -U 0 -l 127.0.0.1 -t 2 -m 1024 -c 4096 &
-pids+=($!)
-# shellcheck disable=SC2086 # SPEICHERD_JAVA_OPTS is a list of options
-"$java" ${SPEICHERD_JAVA_OPTS:-} -jar "$server_jar" -p "$sd_port" --speicher-port "$sd_speicher" \
-  -m 1024 -c 4096 2>"$work/speicherd.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  grep -q " ready: " "$work/speicherd.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q " ready: " "$work/speicherd.log" || { cat "$work/speicherd.log"; exit 1; }
+jar=$server_jar
+start_memcached "$mc_port" -c 4096
+start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024 -c 4096
 
 # The targets: a name, the protocol, the port.
 targets=("memcached/memcached-protocol memcached $mc_port"

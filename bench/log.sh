@@ -10,39 +10,25 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-3}
 seconds=${2:-10}
 
-need=()
-command -v memcached >/dev/null || need+=(memcached)
-command -v memcaslap >/dev/null || need+=(libmemcached-tools)
-if ((${#need[@]})); then
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+need_commands memcached:memcached memcaslap:libmemcached-tools
 jar=kv-server/target/kv-server.jar
 [[ -f $jar ]] || bin/mvn -q -B package -DskipTests
 java=$(bin/jdk)/bin/java
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
 declare -A port
 port[memcached]=$(free_port)
-memcached -u "$(id -un)" -p "${port[memcached]}" -U 0 -l 127.0.0.1 -t 2 -m 1024 -c 4096 &
-pids+=($!)
-start_speicherd() { # name, flags...
+start_memcached "${port[memcached]}" -c 4096
+speicherd() { # name, flags...
   local name=$1; shift
   port[$name]=$(free_port)
-  "$java" -jar "$jar" -p "${port[$name]}" --speicher-port 0 -m 0 -c 4096 "$@" 2>"$work/$name.log" &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q " ready: " "$work/$name.log" 2>/dev/null && return; sleep 0.1; done
-  cat "$work/$name.log"; exit 1
+  start_speicherd "$name" "${port[$name]}" 0 -m 0 -c 4096 "$@"
 }
-start_speicherd memory
-start_speicherd log-no --engine log --data-dir "$work/no" --fsync no
-start_speicherd log-everysec --engine log --data-dir "$work/everysec" --fsync everysec
-start_speicherd log-always --engine log --data-dir "$work/always" --fsync always
+speicherd memory
+speicherd log-no --engine log --data-dir "$work/no" --fsync no
+speicherd log-everysec --engine log --data-dir "$work/everysec" --fsync everysec
+speicherd log-always --engine log --data-dir "$work/always" --fsync always
 
 servers=(memcached memory log-no log-everysec log-always)
 tps() { memcaslap -s "127.0.0.1:${port[$1]}" -F bench/memaslap-set.cfg -T 2 -c 50 -t "${seconds}s" 2>&1 \

@@ -17,10 +17,9 @@ items=${1:-1000000}
 key_bytes=${2:-32}
 value_bytes=${3:-100}
 
-if ! command -v memcached >/dev/null; then
-  sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq memcached >/dev/null
-fi
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+need_commands memcached:memcached
 jar=kv-server/target/kv-server.jar
 if [[ ! -f $jar ]] || [[ -n $(find kv-*/src/main kv-*/pom.xml pom.xml -newer "$jar" -print -quit) ]]; then
   echo "building $jar" >&2
@@ -29,12 +28,7 @@ fi
 java_home=$(bin/jdk)
 client=bench/memory/client.py
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
 
 rss_kib() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 # The heap in use after a full GC, in KiB: "used" of every generation's line (G1 has one), which
@@ -44,25 +38,13 @@ heap_kib() {
   "$java_home/bin/jcmd" "$1" GC.heap_info \
     | awk '/total/ && match($0, /used [0-9]+K/) { kib += substr($0, RSTART + 5, RLENGTH - 6) } END { print kib + 0 }'
 }
-wait_for_port() {
-  for _ in $(seq 100); do
-    python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$1" \
-      2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "nothing listens on port $1" >&2; return 1
-}
 per_item() { awk -v x="$1" -v n="$items" 'BEGIN { printf "%.1f", x / n }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-memcached -u "$(id -un)" -p "$mc_port" -U 0 -l 127.0.0.1 -t 2 -m 1024 &
-mc_pid=$!; pids+=("$mc_pid")
-# shellcheck disable=SC2086 # SPEICHERD_JAVA_OPTS is a list of options
-"$java_home/bin/java" ${SPEICHERD_JAVA_OPTS:-} -jar "$jar" -p "$sd_port" --speicher-port "$sd_speicher" -m 1024 \
-  2>"$work/speicherd.log" &
-sd_pid=$!; pids+=("$sd_pid")
-wait_for_port "$mc_port"
-wait_for_port "$sd_port"
+start_memcached "$mc_port"
+mc_pid=$last_pid
+start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024
+sd_pid=$last_pid
 
 mc_rss0=$(rss_kib "$mc_pid")
 mc_load=$(python3 "$client" load 127.0.0.1 "$mc_port" "$items" "$key_bytes" "$value_bytes")

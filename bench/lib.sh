@@ -1,0 +1,48 @@
+# Shared by the bench/ scripts (source it; it is not a script of its own): installing the
+# Debian tools, free ports, starting memcached and speicherd and stopping them on exit.
+# shellcheck shell=bash
+
+# Installs the Debian packages whose commands are missing: need_commands memcached:memcached ...
+need_commands() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  if ((${#missing[@]})); then
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo=sudo
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A scratch directory in $work and the servers in $pids, both gone when the script exits.
+work=$(mktemp -d)
+pids=()
+bench_cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap bench_cleanup EXIT
+
+# start_memcached PORT [extra flags...]: memcached 1.6 with two threads, as SPEC.md compares.
+start_memcached() {
+  local port=$1; shift
+  memcached -u "$(id -un)" -p "$port" -U 0 -l 127.0.0.1 -t 2 -m 1024 "$@" &
+  pids+=($!)
+  last_pid=$!
+}
+
+# start_speicherd NAME MEMCACHED_PORT SPEICHER_PORT [flags...]: the jar in $jar, with
+# $SPEICHERD_JAVA_OPTS, logging to $work/NAME.log; returns once it says it is ready.
+start_speicherd() {
+  local name=$1 port=$2 speicher=$3; shift 3
+  # shellcheck disable=SC2086 # SPEICHERD_JAVA_OPTS is a list of options
+  "$(bin/jdk --runtime)/bin/java" ${SPEICHERD_JAVA_OPTS:-} -jar "$jar" -p "$port" --speicher-port "$speicher" \
+    "$@" 2>"$work/$name.log" &
+  pids+=($!)
+  last_pid=$!
+  for _ in $(seq 100); do
+    grep -q " ready: " "$work/$name.log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$work/$name.log" >&2
+  return 1
+}
