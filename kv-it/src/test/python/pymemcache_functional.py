@@ -19,7 +19,9 @@ def client(**kwargs):
 class PymemcacheFunctional(unittest.TestCase):
     def setUp(self):
         self.c = client()
-        self.c.flush_all()
+        # pymemcache sends without waiting (default_noreply=True) unless told otherwise; a test
+        # that goes on over another connection must know the flush is done first.
+        self.assertTrue(self.c.flush_all(noreply=False))
         self.addCleanup(self.c.close)
 
     def test_set_get_and_many(self):
@@ -157,7 +159,7 @@ class PymemcacheFunctional(unittest.TestCase):
             finally:
                 c.close()
 
-        self.c.set("counter", b"0")
+        self.assertTrue(self.c.set("counter", b"0", noreply=False))
         threads = [threading.Thread(target=work, args=(n,)) for n in range(20)]
         for t in threads:
             t.start()
