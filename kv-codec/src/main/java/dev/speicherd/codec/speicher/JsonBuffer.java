@@ -1,28 +1,26 @@
 package dev.speicherd.codec.speicher;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * A growable byte array that JSON text is appended to in UTF-8, reused from one frame to the
  * next.
  *
- * <p>Gson's own writer is not used for values because it goes through {@code char}s: a lone
- * surrogate (which JSON's {@code \u005cuXXXX} escapes can express) would reach the UTF-8
- * encoder as a character it replaces with {@code ?}. Here such a surrogate stays an escape, so
- * whatever a client sent comes back equal. Numbers are written with the exact text they were
- * parsed from ({@link com.google.gson.internal.LazilyParsedNumber}), and nothing is
- * HTML-escaped.
+ * <p>Strings are written in one compact form: only {@code "}, {@code \u005c} and control
+ * characters are escaped (the common ones as {@code \u005cn} and the like, the rest as {@code
+ * \u005cu00XX}), nothing is HTML-escaped, and everything else is UTF-8. A lone surrogate (which
+ * JSON's {@code \u005cuXXXX} escapes can express and UTF-8 cannot) stays an escape, so whatever
+ * a client sent comes back equal.
  */
 final class JsonBuffer {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEX_RADIX = 16;
+    /** {@code \u005cuXXXX}. */
+    private static final int UNICODE_ESCAPE_LENGTH = 6;
+    /** {@code \u005cn} and the like. */
+    private static final int SHORT_ESCAPE_LENGTH = 2;
 
     private final int initialCapacity;
     private byte[] bytes;
@@ -75,43 +73,17 @@ final class JsonBuffer {
         bytes[at + 3] = (byte) value;
     }
 
-    /**
-     * Appends a parsed JSON value. Recursion depth is bounded by the nesting the parser let
-     * through ({@link JsonValidator#MAX_DEPTH}).
-     */
-    JsonBuffer appendValue(JsonElement element) {
-        if (element instanceof JsonObject object) {
-            append((byte) '{');
-            boolean first = true;
-            for (Map.Entry<String, JsonElement> member : object.entrySet()) {
-                if (!first) {
-                    append((byte) ',');
-                }
-                first = false;
-                appendString(member.getKey()).append((byte) ':').appendValue(member.getValue());
-            }
-            return append((byte) '}');
-        } else if (element instanceof JsonArray array) {
-            append((byte) '[');
-            for (int i = 0; i < array.size(); i++) {
-                if (i > 0) {
-                    append((byte) ',');
-                }
-                appendValue(array.get(i));
-            }
-            return append((byte) ']');
-        } else if (element instanceof JsonPrimitive primitive) {
-            if (primitive.isString()) {
-                return appendString(primitive.getAsString());
-            }
-            // Booleans print as true/false; numbers as the exact text they were parsed from.
-            return appendAscii(primitive.isBoolean()
-                    ? String.valueOf(primitive.getAsBoolean())
-                    : primitive.getAsNumber().toString());
-        } else if (element instanceof JsonNull) {
-            return appendAscii("null");
-        }
-        throw new IllegalArgumentException("not a JSON element Gson makes: " + element.getClass());
+    /** Appends {@code length} bytes of {@code b} from {@code offset}. */
+    JsonBuffer append(byte[] b, int offset, int length) {
+        ensure(length);
+        System.arraycopy(b, offset, bytes, size, length);
+        size += length;
+        return this;
+    }
+
+    /** Drops what was appended after the buffer had {@code newSize} bytes. */
+    void truncate(int newSize) {
+        size = newSize;
     }
 
     /** Appends {@code s} as a JSON string literal, quotes included. */
@@ -121,29 +93,115 @@ final class JsonBuffer {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c < 0x80) {
-                appendAsciiChar(c);
-            } else if (c < 0x800) {
-                ensure(2);
-                bytes[size++] = (byte) (0xc0 | (c >>> 6));
-                bytes[size++] = (byte) (0x80 | (c & 0x3f));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                ensure(4);
-                bytes[size++] = (byte) (0xf0 | (cp >>> 18));
-                bytes[size++] = (byte) (0x80 | ((cp >>> 12) & 0x3f));
-                bytes[size++] = (byte) (0x80 | ((cp >>> 6) & 0x3f));
-                bytes[size++] = (byte) (0x80 | (cp & 0x3f));
-            } else if (Character.isSurrogate(c)) {
-                appendUnicodeEscape(c);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                appendCodePoint(Character.toCodePoint(c, s.charAt(++i)));
             } else {
-                ensure(3);
-                bytes[size++] = (byte) (0xe0 | (c >>> 12));
-                bytes[size++] = (byte) (0x80 | ((c >>> 6) & 0x3f));
-                bytes[size++] = (byte) (0x80 | (c & 0x3f));
+                appendChar(c, true);
             }
         }
         return append((byte) '"');
+    }
+
+    /**
+     * Appends a JSON string literal of strict JSON text, decoded. As JSON it comes out as {@link
+     * #appendString} writes the same characters (quotes included; {@code \u005c/} and needless
+     * {@code \u005cuXXXX} escapes undone, the rest with lowercase hex), so that equal strings
+     * have equal bytes; bare it is the characters' UTF-8. A surrogate escape directly followed by
+     * an escape of its partner is one character; any other surrogate escape stays an escape as
+     * JSON and cannot be written bare.
+     *
+     * @param json text that {@link JsonValidator} accepted
+     * @param i the index just after the literal's opening quote
+     * @param asJson whether to append a JSON literal rather than bare UTF-8
+     * @return the index after the closing quote; bare, its complement ({@code ~}, negative) when
+     *     there was an unpaired surrogate, which is then left out
+     */
+    int appendStringLiteral(byte[] json, int i, boolean asJson) {
+        if (asJson) {
+            append((byte) '"');
+        }
+        boolean unpaired = false;
+        while (true) {
+            int run = i;
+            while (json[i] != '"' && json[i] != '\\') {
+                i++; // UTF-8 that JsonValidator accepted is copied as it is
+            }
+            append(json, run, i - run);
+            if (json[i] == '"') {
+                break;
+            }
+            char c = escapedChar(json, i);
+            i += escapeLength(json, i);
+            if (Character.isHighSurrogate(c) && json[i] == '\\' && json[i + 1] == 'u'
+                    && Character.isLowSurrogate(escapedChar(json, i))) {
+                appendCodePoint(Character.toCodePoint(c, escapedChar(json, i)));
+                i += UNICODE_ESCAPE_LENGTH;
+            } else if (Character.isSurrogate(c) && !asJson) {
+                unpaired = true;
+            } else {
+                appendChar(c, asJson);
+            }
+        }
+        if (asJson) {
+            append((byte) '"');
+        }
+        return unpaired ? ~(i + 1) : i + 1;
+    }
+
+    /** The character the escape at {@code json[backslash]} stands for. */
+    static char escapedChar(byte[] json, int backslash) {
+        return switch (json[backslash + 1]) {
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            case 'u' -> (char) (hexDigit(json[backslash + 2]) << 12 | hexDigit(json[backslash + 3]) << 8
+                    | hexDigit(json[backslash + 4]) << 4 | hexDigit(json[backslash + 5]));
+            default -> (char) json[backslash + 1]; // '"', '\\' and '/' stand for themselves
+        };
+    }
+
+    /** How many bytes the escape at {@code json[backslash]} has. */
+    static int escapeLength(byte[] json, int backslash) {
+        return json[backslash + 1] == 'u' ? UNICODE_ESCAPE_LENGTH : SHORT_ESCAPE_LENGTH;
+    }
+
+    private static int hexDigit(byte b) {
+        return Character.digit(b, HEX_RADIX);
+    }
+
+    /**
+     * Appends one UTF-16 unit that is not half of a pair: as JSON (escaped where JSON needs it,
+     * a surrogate as an escape), or bare.
+     */
+    private void appendChar(char c, boolean asJson) {
+        if (c < 0x80) {
+            if (asJson) {
+                appendAsciiChar(c);
+            } else {
+                append((byte) c);
+            }
+        } else if (c < 0x800) {
+            ensure(2);
+            bytes[size++] = (byte) (0xc0 | (c >>> 6));
+            bytes[size++] = (byte) (0x80 | (c & 0x3f));
+        } else if (Character.isSurrogate(c)) {
+            appendUnicodeEscape(c);
+        } else {
+            ensure(3);
+            bytes[size++] = (byte) (0xe0 | (c >>> 12));
+            bytes[size++] = (byte) (0x80 | ((c >>> 6) & 0x3f));
+            bytes[size++] = (byte) (0x80 | (c & 0x3f));
+        }
+    }
+
+    private void appendCodePoint(int cp) {
+        ensure(4);
+        bytes[size++] = (byte) (0xf0 | (cp >>> 18));
+        bytes[size++] = (byte) (0x80 | ((cp >>> 12) & 0x3f));
+        bytes[size++] = (byte) (0x80 | ((cp >>> 6) & 0x3f));
+        bytes[size++] = (byte) (0x80 | (cp & 0x3f));
     }
 
     private void appendAsciiChar(char c) {

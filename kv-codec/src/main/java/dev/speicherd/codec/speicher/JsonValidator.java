@@ -269,7 +269,8 @@ final class JsonValidator {
         return i + word.length;
     }
 
-    private static int skipWhitespace(byte[] b, int i, int end) {
+    /** The index of the first byte at or after {@code i} that is not JSON whitespace, at most {@code end}. */
+    static int skipWhitespace(byte[] b, int i, int end) {
         while (i < end && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
             i++;
         }

@@ -2,18 +2,10 @@ package dev.speicherd.codec.speicher;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
 import dev.speicherd.codec.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.util.Arrays;
 
 /**
@@ -23,9 +15,11 @@ import java.util.Arrays;
  * <p>A frame is read into a buffer that grows only as its bytes actually arrive, so a length
  * prefix that claims much more than the client sends costs no more memory than what it sent.
  * The JSON is checked by {@link JsonValidator} (strict RFC 8259, valid UTF-8, nesting at most
- * {@link JsonValidator#MAX_DEPTH}) before Gson builds a tree of it, so what counts as JSON on
- * the way in is the same as what counts as JSON for {@link SpeicherValues#toJson} on the way
- * out.
+ * {@link JsonValidator#MAX_DEPTH}), so what counts as JSON on the way in is the same as what
+ * counts as JSON for {@link SpeicherValues#toJson} on the way out. Then one pass over the
+ * checked bytes, without a tree, finds the request's members (of a repeated one the last
+ * counts), decodes the key's string to UTF-8 and writes the value's compact JSON text ({@link
+ * JsonCompactor}); a GET costs the key and the command object.
  *
  * <p>Not thread-safe: one reader per connection.
  */
@@ -34,6 +28,13 @@ public final class SpeicherFrameReader {
     /** The longest key in UTF-8 bytes; memcached's limit, so that both protocols share keys. */
     public static final int MAX_KEY_BYTES = 250;
 
+    /** The request members the reader looks at; others are stepped over. */
+    private static final String[] MEMBERS = {SpeicherWords.COMMAND, SpeicherWords.KEY, SpeicherWords.VALUE};
+    private static final String[] COMMANDS = {
+        SpeicherWords.SET, SpeicherWords.GET, SpeicherWords.DEL, SpeicherWords.RST,
+    };
+    /** The position of a member the request does not have. */
+    private static final int ABSENT = -1;
     /** How much of an unknown command's name an error message repeats. */
     private static final int MAX_ECHOED_CHARS = 32;
     private static final int INITIAL_BUFFER_BYTES = 4 * 1024;
@@ -44,7 +45,9 @@ public final class SpeicherFrameReader {
     private final int maxFrameBytes;
     private final byte[] header = new byte[SpeicherWords.HEADER_BYTES];
     private byte[] body = new byte[INITIAL_BUFFER_BYTES];
-    private final JsonBuffer valueText = new JsonBuffer(INITIAL_BUFFER_BYTES);
+    /** The value's compact text, and room to decode the key and member names in after it. */
+    private final JsonBuffer text = new JsonBuffer(INITIAL_BUFFER_BYTES);
+    private final JsonCompactor compactor = new JsonCompactor(text);
     private long bytesRead;
 
     /**
@@ -91,7 +94,8 @@ public final class SpeicherFrameReader {
             if (body.length > RETAINED_BUFFER_BYTES) {
                 body = new byte[INITIAL_BUFFER_BYTES];
             }
-            valueText.clear(RETAINED_BUFFER_BYTES);
+            text.clear(RETAINED_BUFFER_BYTES);
+            compactor.clear();
         }
     }
 
@@ -140,83 +144,176 @@ public final class SpeicherFrameReader {
         if (error != JsonValidator.VALID) {
             throw malformed("request is not valid JSON (error at byte " + error + ")");
         }
-        if (!(parse(new String(body, 0, length, UTF_8)) instanceof JsonObject request)) {
+        int i = JsonValidator.skipWhitespace(body, 0, length);
+        if (body[i] != '{') {
             throw malformed("request is not a JSON object");
         }
-        String command = command(request);
-        return switch (command) {
-            case SpeicherWords.SET -> new SpeicherCommand.Set(key(request), value(request));
-            case SpeicherWords.GET -> new SpeicherCommand.Get(key(request));
-            case SpeicherWords.DEL -> new SpeicherCommand.Delete(key(request));
-            case SpeicherWords.RST -> new SpeicherCommand.Reset();
-            default -> throw malformed("unknown command " + echo(command));
+        // Where each member's value starts and, for a string, its closing quote (see
+        // closingQuote); of repeated members the last counts, as in a tree.
+        int commandAt = ABSENT;
+        int commandQuote = ABSENT;
+        int keyAt = ABSENT;
+        int keyQuote = ABSENT;
+        int valueStart = ABSENT;
+        int valueEnd = ABSENT;
+        i = JsonValidator.skipWhitespace(body, i + 1, length);
+        while (body[i] != '}') {
+            int nameQuote = closingQuote(i + 1);
+            String name = word(i + 1, nameQuote, MEMBERS);
+            i = JsonValidator.skipWhitespace(body, afterString(nameQuote), length);
+            i = JsonValidator.skipWhitespace(body, i + 1, length); // past the ':'
+            if (SpeicherWords.VALUE.equals(name)) {
+                valueStart = text.size();
+                i = compactor.appendValue(body, i);
+                valueEnd = text.size();
+            } else {
+                int quote = body[i] == '"' ? closingQuote(i + 1) : ABSENT;
+                if (SpeicherWords.COMMAND.equals(name)) {
+                    commandAt = i;
+                    commandQuote = quote;
+                } else if (SpeicherWords.KEY.equals(name)) {
+                    keyAt = i;
+                    keyQuote = quote;
+                }
+                i = body[i] == '"' ? afterString(quote) : compactor.skipValue(body, i);
+            }
+            i = JsonValidator.skipWhitespace(body, i, length);
+            if (body[i] == ',') {
+                i = JsonValidator.skipWhitespace(body, i + 1, length);
+            }
+        }
+        return switch (command(commandAt, commandQuote)) {
+            case SpeicherWords.SET -> new SpeicherCommand.Set(key(keyAt, keyQuote), value(valueStart, valueEnd));
+            case SpeicherWords.GET -> new SpeicherCommand.Get(key(keyAt, keyQuote));
+            case SpeicherWords.DEL -> new SpeicherCommand.Delete(key(keyAt, keyQuote));
+            default -> new SpeicherCommand.Reset();
         };
     }
 
-    private static JsonElement parse(String text) throws ProtocolException {
-        JsonReader reader = new JsonReader(new StringReader(text));
-        reader.setStrictness(Strictness.STRICT);
-        try {
-            return JsonParser.parseReader(reader);
-        } catch (JsonParseException e) {
-            // The validator accepted the text, so Gson disagreeing would be a bug of one of them.
-            throw malformed("request is not valid JSON");
-        }
-    }
-
-    private static String command(JsonObject request) throws ProtocolException {
-        JsonElement command = request.get(SpeicherWords.COMMAND);
-        if (command == null) {
+    /** The command word whose value starts at {@code body[at]}, one of {@link #COMMANDS}. */
+    private String command(int at, int quote) throws ProtocolException {
+        if (at == ABSENT) {
             throw malformed("request has no \"command\"");
         }
-        if (!(command instanceof JsonPrimitive p && p.isString())) {
+        if (body[at] != '"') {
             throw malformed("\"command\" is not a string");
         }
-        return p.getAsString();
+        String command = word(at + 1, quote, COMMANDS);
+        if (command == null) {
+            throw malformed("unknown command " + echo(javaString(at + 1)));
+        }
+        return command;
     }
 
-    private static byte[] key(JsonObject request) throws ProtocolException {
-        JsonElement key = request.get(SpeicherWords.KEY);
-        if (key == null) {
+    private byte[] key(int at, int quote) throws ProtocolException {
+        if (at == ABSENT) {
             throw malformed("request has no \"key\"");
         }
-        if (!(key instanceof JsonPrimitive p && p.isString())) {
+        if (body[at] != '"') {
             throw malformed("\"key\" is not a string");
         }
-        String text = p.getAsString();
-        if (text.isEmpty()) {
+        if (body[at + 1] == '"') {
             throw malformed("\"key\" is empty");
         }
-        if (hasLoneSurrogate(text)) {
-            throw malformed("\"key\" has an unpaired UTF-16 surrogate escape, which UTF-8 cannot hold");
+        byte[] utf8 = body;
+        int start = at + 1;
+        int end = quote;
+        if (quote < 0) {
+            utf8 = text.array();
+            start = text.size();
+            if (text.appendStringLiteral(body, at + 1, false) < 0) {
+                throw malformed("\"key\" has an unpaired UTF-16 surrogate escape, which UTF-8 cannot hold");
+            }
+            end = text.size();
         }
-        byte[] bytes = text.getBytes(UTF_8);
-        if (bytes.length > MAX_KEY_BYTES) {
-            throw malformed("\"key\" of " + bytes.length + " bytes exceeds the limit of " + MAX_KEY_BYTES);
+        if (end - start > MAX_KEY_BYTES) {
+            throw malformed("\"key\" of " + (end - start) + " bytes exceeds the limit of " + MAX_KEY_BYTES);
         }
-        return bytes;
+        return Arrays.copyOfRange(utf8, start, end);
     }
 
     /** The value's compact JSON text; JSON {@code null} is a value, an absent field is not. */
-    private byte[] value(JsonObject request) throws ProtocolException {
-        JsonElement element = request.get(SpeicherWords.VALUE);
-        if (element == null) {
+    private byte[] value(int start, int end) throws ProtocolException {
+        if (start == ABSENT) {
             throw malformed("SET request has no \"value\"");
         }
-        valueText.clear(RETAINED_BUFFER_BYTES);
-        return valueText.appendValue(element).toByteArray();
+        return Arrays.copyOfRange(text.array(), start, end);
     }
 
-    private static boolean hasLoneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
+    /**
+     * The one of {@code words} (ASCII) that the JSON string whose content starts at {@code
+     * body[start]} holds, or null.
+     */
+    private String word(int start, int quote, String[] words) {
+        if (quote >= 0) {
+            return word(body, start, quote, words);
+        }
+        int decoded = text.size();
+        boolean paired = text.appendStringLiteral(body, start, false) >= 0;
+        String word = paired ? word(text.array(), decoded, text.size(), words) : null;
+        text.truncate(decoded);
+        return word;
+    }
+
+    private static String word(byte[] utf8, int start, int end, String[] words) {
+        for (String word : words) {
+            if (word.length() == end - start && holds(utf8, start, word)) {
+                return word;
             }
         }
-        return false;
+        return null;
+    }
+
+    /**
+     * Finds the end of the JSON string whose content starts at {@code body[i]}, in one scan.
+     *
+     * @return the index of its closing quote when the string has no escape, so that its bytes
+     *     are its characters' UTF-8; the complement of that index ({@code ~}, negative) when it
+     *     has one
+     */
+    private int closingQuote(int i) {
+        boolean escaped = false;
+        while (body[i] != '"') {
+            if (body[i] == '\\') {
+                escaped = true;
+                i += 2; // what follows a backslash is never the end
+            } else {
+                i++;
+            }
+        }
+        return escaped ? ~i : i;
+    }
+
+    /** The index after a string whose closing quote {@link #closingQuote} found. */
+    private static int afterString(int quote) {
+        return (quote < 0 ? ~quote : quote) + 1;
+    }
+
+    private static boolean holds(byte[] bytes, int start, String ascii) {
+        for (int k = 0; k < ascii.length(); k++) {
+            if (bytes[start + k] != ascii.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The string a JSON parser makes of the literal whose content starts at {@code body[i]}. */
+    private String javaString(int i) {
+        StringBuilder s = new StringBuilder();
+        while (body[i] != '"') {
+            if (body[i] == '\\') {
+                s.append(JsonBuffer.escapedChar(body, i));
+                i += JsonBuffer.escapeLength(body, i);
+            } else {
+                int run = i;
+                while (body[i] != '"' && body[i] != '\\') {
+                    i++;
+                }
+                s.append(new String(body, run, i - run, UTF_8));
+            }
+        }
+        return s.toString();
     }
 
     /** A client's string, quoted and shortened, for an error message. */
