@@ -41,10 +41,10 @@ class ArchitectureTest {
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.speicherd.api..", "java..");
 
     @ArchTest
-    static final ArchRule codecUsesOnlyApiGsonAndTheJdk = classes()
+    static final ArchRule codecUsesOnlyApiAndTheJdk = classes()
             .that().resideInAPackage("dev.speicherd.codec..")
             .should().onlyDependOnClassesThat().resideInAnyPackage(
-                    "dev.speicherd.codec..", "dev.speicherd.api..", "com.google.gson..", "java..");
+                    "dev.speicherd.codec..", "dev.speicherd.api..", "java..");
 
     @ArchTest
     static final ArchRule storageUsesOnlyApiAndTheJdk = classes()
