@@ -28,11 +28,12 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The speicher protocol's per-request work in speicherd: decoding a GET and a SET frame (length
- * prefix, JSON validation, Gson tree, key and value extraction), and encoding the reply to a GET,
+ * prefix, JSON validation, one pass for key and value), and encoding the reply to a GET,
  * both alone ({@code writeFound}) and with the check of the stored bytes that every GET makes
  * first ({@code answerGet}: {@link SpeicherValues#toJson} then the frame). The value is a JSON
- * string, as the Python client sends a str. {@code gsonTreeGet} is the part of {@code decodeGet}
- * that is Gson's: the frame body, already a String, parsed into a tree the way the reader does.
+ * string, as the Python client sends a str. {@code gsonTreeGet} is what the reader spent on Gson
+ * before it decoded requests itself: the frame body, already a String, parsed into a tree, kept
+ * as the yardstick for that change.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
