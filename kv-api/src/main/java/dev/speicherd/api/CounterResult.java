@@ -7,6 +7,8 @@ public sealed interface CounterResult {
     CounterResult NOT_FOUND = new NotFound();
     /** The shared result for a value that is not a decimal 64-bit unsigned number. */
     CounterResult NON_NUMERIC = new NonNumeric();
+    /** The shared result for a compare-and-swap whose token is not the live item's. */
+    CounterResult EXISTS = new Exists();
 
     /**
      * The counter now holds {@code value}.
@@ -22,6 +24,9 @@ public sealed interface CounterResult {
 
     /** The item's value is not a decimal number of at most 20 digits that fits 64 unsigned bits. */
     record NonNumeric() implements CounterResult {}
+
+    /** A token was given and the live item has another one; nothing changed. */
+    record Exists() implements CounterResult {}
 
     /**
      * Creates the counter when it is missing (memcached's meta {@code ma N} flag).

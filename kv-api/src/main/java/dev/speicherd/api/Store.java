@@ -97,7 +97,26 @@ public interface Store extends AutoCloseable {
      * @return the new value, or why there is none
      * @throws StorageException if the engine cannot carry out the change
      */
-    CounterResult adjust(byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify);
+    default CounterResult adjust(byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify) {
+        return adjust(key, delta, decrement, vivify, ANY_CAS);
+    }
+
+    /**
+     * Adjusts a counter as {@link #adjust(byte[], long, boolean, CounterResult.Vivify)} does, only
+     * if the live item's token is {@code expectedCas} (the binary protocol's and meta {@code ma}'s
+     * compare-and-swap). A missing counter is created by {@code vivify} whatever the token.
+     *
+     * @param key the key
+     * @param delta the 64-bit unsigned amount
+     * @param decrement true to subtract, false to add
+     * @param vivify what to create when the key is missing, or null
+     * @param expectedCas the token the live item must have, or {@link #ANY_CAS}
+     * @return the new value; {@link CounterResult#EXISTS} when the token differs; or why else
+     *     there is none
+     * @throws StorageException if the engine cannot carry out the change
+     */
+    CounterResult adjust(
+            byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify, long expectedCas);
 
     /**
      * Changes the expiry of the live item under {@code key}.

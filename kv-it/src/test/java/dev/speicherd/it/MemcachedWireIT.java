@@ -126,6 +126,19 @@ class MemcachedWireIT {
     }
 
     @Test
+    void metaArithmeticHonoursTheCompareAndSwapToken() throws IOException {
+        try (MemcachedWire w = wire()) {
+            assertEquals("HD", w.call("ms mcas 1\r\n5\r\n"));
+            String header = w.call("mg mcas c\r\n");
+            long cas = Long.parseLong(header.substring(header.indexOf(" c") + 2));
+            assertEquals("EX", w.call("ma mcas C" + (cas + 1) + " v\r\n"));
+            assertEquals("VA 1", w.call("ma mcas C" + cas + " v\r\n"));
+            assertEquals("6", w.line());
+            assertEquals("EX", w.call("ma mcas C" + cas + "\r\n"), "the token changed with the value");
+        }
+    }
+
+    @Test
     void flagsAreThirtyTwoBitsAndComeBackUnsigned() throws IOException {
         try (MemcachedWire w = wire()) {
             assertEquals("STORED", w.call("set f 4294967295 0 1\r\nx\r\n"));

@@ -354,8 +354,9 @@ public final class LogStore implements Store {
     }
 
     @Override
-    public CounterResult adjust(byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify) {
-        return change(() -> memory.adjust(key, delta, decrement, vivify));
+    public CounterResult adjust(
+            byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify, long expectedCas) {
+        return change(() -> memory.adjust(key, delta, decrement, vivify, expectedCas));
     }
 
     @Override

@@ -262,7 +262,8 @@ public final class MemoryStore implements Store {
     }
 
     @Override
-    public CounterResult adjust(byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify) {
+    public CounterResult adjust(
+            byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify, long expectedCas) {
         Key k = new Key(key);
         long now = clock.millis();
         Box<CounterResult> result = new Box<>();
@@ -279,6 +280,10 @@ public final class MemoryStore implements Store {
                 return install(k, old, created, now, now, result);
             }
             Item current = live.item();
+            if (expectedCas != ANY_CAS && current.cas() != expectedCas) {
+                result.value = CounterResult.EXISTS;
+                return old;
+            }
             if (!isCounter(current.value())) {
                 result.value = CounterResult.NON_NUMERIC;
                 return old;

@@ -542,6 +542,28 @@ public abstract class StoreContractTest {
         assertEquals(6, counted(store.adjust(b("n"), 1, false, new CounterResult.Vivify(100, Item.NEVER))).value());
     }
 
+    @Test
+    public void adjustWithTheLiveTokenChangesTheCounter() {
+        long cas = stored(store.set(b("n"), b("5"), 0, Item.NEVER));
+        CounterResult.Counted counted = counted(store.adjust(b("n"), 2, false, null, cas));
+        assertEquals(7, counted.value());
+        assertTrue(counted.cas() > cas);
+    }
+
+    @Test
+    public void adjustWithAnotherTokenChangesNothing() {
+        long cas = stored(store.set(b("n"), b("5"), 0, Item.NEVER));
+        assertSame(CounterResult.EXISTS, store.adjust(b("n"), 2, false, null, cas + 1));
+        assertEquals(new Item(b("5"), 0, Item.NEVER, cas), hit(store.get(b("n"))));
+        assertSame(CounterResult.EXISTS, store.adjust(b("n"), 2, true, new CounterResult.Vivify(9, Item.NEVER), cas + 1));
+    }
+
+    @Test
+    public void adjustWithATokenOfAMissingCounterIsNotFoundOrVivifies() {
+        assertSame(CounterResult.NOT_FOUND, store.adjust(b("n"), 1, false, null, 42));
+        assertEquals(9, counted(store.adjust(b("n"), 1, false, new CounterResult.Vivify(9, Item.NEVER), 42)).value());
+    }
+
     // ---------------------------------------------------------------- touch
 
     @Test

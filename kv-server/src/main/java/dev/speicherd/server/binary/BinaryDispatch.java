@@ -15,7 +15,6 @@ import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ConnectionStats;
 import dev.speicherd.server.Statistics;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Carries out binary requests against the shared store, counts them in the server's stats as the
@@ -23,9 +22,6 @@ import java.nio.charset.StandardCharsets;
  * leaves out: the success of a change, the miss of a get; errors are always answered.
  */
 final class BinaryDispatch {
-
-    /** The longest decimal text of a 64-bit unsigned counter. */
-    private static final int MAX_COUNTER_DIGITS = 20;
 
     private final ServerContext context;
     private final Store store;
@@ -165,21 +161,13 @@ final class BinaryDispatch {
     }
 
     private void arithmetic(BinaryCommand.Arithmetic a) throws IOException {
-        CounterResult result;
-        if (a.cas() != Store.ANY_CAS) {
-            result = adjustIfUnchanged(a);
-            if (result == null) {
-                writer.error(a.to(), BinaryStatus.KEY_EXISTS);
-                return;
-            }
-        } else {
-            CounterResult.Vivify vivify = a.creates() ? new CounterResult.Vivify(a.initial(), expiresAt(a.exptime()))
-                    : null;
-            result = store.adjust(a.key(), a.delta(), a.decrement(), vivify);
+        CounterResult.Vivify vivify = a.creates() ? new CounterResult.Vivify(a.initial(), expiresAt(a.exptime())) : null;
+        CounterResult result = store.adjust(a.key(), a.delta(), a.decrement(), vivify, a.cas());
+        if (!(result instanceof CounterResult.Exists)) { // a failed compare-and-swap is no hit or miss
+            boolean hit = !(result instanceof CounterResult.NotFound);
+            (a.decrement() ? (hit ? stats.decrHits : stats.decrMisses) : (hit ? stats.incrHits : stats.incrMisses))
+                    .increment();
         }
-        boolean hit = !(result instanceof CounterResult.NotFound);
-        (a.decrement() ? (hit ? stats.decrHits : stats.decrMisses) : (hit ? stats.incrHits : stats.incrMisses))
-                .increment();
         switch (result) {
             case CounterResult.Counted counted -> {
                 if (!a.quiet()) {
@@ -188,46 +176,8 @@ final class BinaryDispatch {
             }
             case CounterResult.NotFound notFound -> writer.error(a.to(), BinaryStatus.KEY_NOT_FOUND);
             case CounterResult.NonNumeric nonNumeric -> writer.error(a.to(), BinaryStatus.NON_NUMERIC);
+            case CounterResult.Exists exists -> writer.error(a.to(), BinaryStatus.KEY_EXISTS);
         }
-    }
-
-    /**
-     * An increment or decrement with a cas: the store's {@code adjust} takes no token, so the new
-     * value is computed here and written with the token as the expected one, which makes the
-     * check and the change one atomic step. A missing counter is created as without a cas.
-     *
-     * @return the result, or {@code null} when the live item's token is not the request's
-     */
-    private CounterResult adjustIfUnchanged(BinaryCommand.Arithmetic a) {
-        if (!(store.get(a.key()) instanceof Lookup.Hit(Item item))) {
-            if (!a.creates()) {
-                return CounterResult.NOT_FOUND;
-            }
-            return store.adjust(a.key(), a.delta(), a.decrement(),
-                    new CounterResult.Vivify(a.initial(), expiresAt(a.exptime())));
-        }
-        if (item.cas() != a.cas()) {
-            return null;
-        }
-        String text = new String(item.value(), StandardCharsets.US_ASCII);
-        if (text.isEmpty() || text.length() > MAX_COUNTER_DIGITS || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return CounterResult.NON_NUMERIC; // the store's own rule for what a counter is
-        }
-        long counter;
-        try {
-            counter = Long.parseUnsignedLong(text);
-        } catch (NumberFormatException tooLarge) {
-            return CounterResult.NON_NUMERIC;
-        }
-        long next = a.decrement() ? (Long.compareUnsigned(counter, a.delta()) <= 0 ? 0 : counter - a.delta())
-                : counter + a.delta();
-        byte[] value = Long.toUnsignedString(next).getBytes(StandardCharsets.US_ASCII);
-        return switch (store.write(WriteMode.SET, a.key(), value, item.flags(), item.expiresAt(), a.cas())) {
-            case WriteResult.Stored(long cas) -> new CounterResult.Counted(next, cas);
-            case WriteResult.NotFound notFound -> CounterResult.NOT_FOUND;
-            case WriteResult.Exists exists -> null;
-            case WriteResult.NotStored notStored -> null; // a set with a token fails only by the token
-        };
     }
 
     private void flush(BinaryCommand.Flush flush) throws IOException {

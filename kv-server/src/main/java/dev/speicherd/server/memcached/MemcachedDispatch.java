@@ -140,6 +140,7 @@ final class MemcachedDispatch {
             case CounterResult.Counted counted -> writer.number(counted.value());
             case CounterResult.NotFound notFound -> writer.write(MemcachedWords.NOT_FOUND);
             case CounterResult.NonNumeric nonNumeric -> writer.write(MemcachedWords.NON_NUMERIC);
+            case CounterResult.Exists exists -> throw new IllegalStateException("a token mismatch for incr without one");
         }
     }
 

@@ -175,12 +175,17 @@ final class MetaDispatch {
             long initial = meta.has('J') ? unsigned(meta, 'J') : 0;
             vivify = new CounterResult.Vivify(initial, Expiry.expiresAt(number(meta, 'N'), context.clock().millis()));
         }
-        CounterResult result = store.adjust(meta.key(), delta, decrement, vivify);
-        boolean hit = result instanceof CounterResult.Counted;
-        (decrement ? (hit ? stats.decrHits : stats.decrMisses) : (hit ? stats.incrHits : stats.incrMisses)).increment();
+        long expected = meta.has('C') ? unsigned(meta, 'C') : Store.ANY_CAS;
+        CounterResult result = store.adjust(meta.key(), delta, decrement, vivify, expected);
+        if (!(result instanceof CounterResult.Exists)) { // a failed compare-and-swap is no hit or miss
+            boolean hit = result instanceof CounterResult.Counted;
+            (decrement ? (hit ? stats.decrHits : stats.decrMisses) : (hit ? stats.incrHits : stats.incrMisses))
+                    .increment();
+        }
         switch (result) {
             case CounterResult.NotFound notFound -> writer.line(MemcachedWords.META_NOT_FOUND + echoes(meta));
             case CounterResult.NonNumeric nonNumeric -> writer.write(MemcachedWords.NON_NUMERIC);
+            case CounterResult.Exists exists -> writer.line(MemcachedWords.META_EXISTS + echoes(meta));
             case CounterResult.Counted counted -> counted(meta, counted);
         }
     }

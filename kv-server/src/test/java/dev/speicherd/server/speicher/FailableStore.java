@@ -46,9 +46,10 @@ final class FailableStore implements Store {
     }
 
     @Override
-    public CounterResult adjust(byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify) {
+    public CounterResult adjust(
+            byte[] key, long delta, boolean decrement, CounterResult.Vivify vivify, long expectedCas) {
         check();
-        return engine.adjust(key, delta, decrement, vivify);
+        return engine.adjust(key, delta, decrement, vivify, expectedCas);
     }
 
     @Override
