@@ -3,7 +3,6 @@ package dev.speicherd.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,19 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import net.rubyeye.xmemcached.GetsResponse;
 import net.rubyeye.xmemcached.MemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
 import net.rubyeye.xmemcached.command.BinaryCommandFactory;
 import net.rubyeye.xmemcached.utils.AddrUtil;
-import net.spy.memcached.CASResponse;
-import net.spy.memcached.CASValue;
 import net.spy.memcached.ConnectionFactoryBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -50,42 +44,10 @@ class BinaryProtocolIT {
     static final int TIMEOUT_MILLIS = 10_000;
     static final int MAX_ITEM_BYTES = 1024 * 1024;
 
-    private static ServerProcess server;
-    private static Process memcached;
-    private static int memcachedPort;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = ServerProcess.start("--max-item-size", "1m");
-        Path binary = Path.of("/usr/bin/memcached");
-        assertTrue(Files.isExecutable(binary), "memcached is not installed; .ci/run installs it with apt-get");
-        memcachedPort = ServerProcess.freePort();
-        memcached = new ProcessBuilder(binary.toString(), "-u", "root", "-U", "0", "-l", "127.0.0.1",
-                "-p", Integer.toString(memcachedPort), "-t", "2", "-I", "1m")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket s = new Socket("127.0.0.1", memcachedPort)) {
-                break;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        if (memcached != null) {
-            memcached.destroy();
-            memcached.waitFor(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedServer server = new SharedServer("--max-item-size", "1m");
+    @RegisterExtension
+    static final RealMemcached memcached = new RealMemcached("-I", "1m");
 
     // ---- requests and responses on the wire
 
@@ -170,7 +132,7 @@ class BinaryProtocolIT {
         assertTrue(Files.isExecutable(Path.of(memcapable)),
                 "memccapable missing: install libmemcached-tools (.ci/run does)");
         Process p = new ProcessBuilder(memcapable, "-h", "127.0.0.1", "-p",
-                Integer.toString(server.memcachedPort), "-b").redirectErrorStream(true).start();
+                Integer.toString(server.memcachedPort()), "-b").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
@@ -183,7 +145,7 @@ class BinaryProtocolIT {
     private static net.spy.memcached.MemcachedClient spy() throws IOException {
         return new net.spy.memcached.MemcachedClient(
                 new ConnectionFactoryBuilder().setProtocol(ConnectionFactoryBuilder.Protocol.BINARY).build(),
-                List.of(new InetSocketAddress("127.0.0.1", server.memcachedPort)));
+                List.of(new InetSocketAddress("127.0.0.1", server.memcachedPort())));
     }
 
     private static MemcachedClient xmemcached(int port, int connections) throws IOException {
@@ -197,47 +159,18 @@ class BinaryProtocolIT {
     void spymemcachedInBinaryMode() throws Exception {
         net.spy.memcached.MemcachedClient c = spy();
         try {
-            assertTrue(c.set("bspy:k", 0, "v").get(5, TimeUnit.SECONDS));
-            assertEquals("v", c.get("bspy:k"));
-            assertNull(c.get("bspy:absent"));
-            assertTrue(c.set("bspy:a", 0, "1").get() && c.set("bspy:b", 0, 2).get());
-            assertEquals(Map.of("bspy:a", "1", "bspy:b", 2), c.getBulk("bspy:a", "bspy:b", "bspy:absent"));
-
-            CASValue<Object> gets = c.gets("bspy:k");
-            assertEquals("v", gets.getValue());
-            assertEquals(CASResponse.OK, c.cas("bspy:k", gets.getCas(), "w"));
-            assertEquals(CASResponse.EXISTS, c.cas("bspy:k", gets.getCas(), "x"));
-            assertEquals(CASResponse.NOT_FOUND, c.cas("bspy:absent", 1, "x"));
-            assertEquals("w", c.get("bspy:k"));
-
-            assertEquals(10, c.incr("bspy:n", 1, 10));
-            assertEquals(15, c.incr("bspy:n", 5));
-            assertEquals(12, c.decr("bspy:n", 3));
-            assertEquals(-1, c.incr("bspy:absent", 1), "binary incr without a default does not create");
-
-            assertTrue(c.add("bspy:add", 0, "a").get());
-            assertFalse(c.add("bspy:add", 0, "b").get());
-            assertTrue(c.replace("bspy:add", 0, "c").get());
-            assertFalse(c.replace("bspy:absent", 0, "c").get());
-            assertTrue(c.append("bspy:add", "d").get());
-            assertTrue(c.prepend("bspy:add", "p").get());
+            ClientCommandChecks.spymemcached(c, "bspy:");
+            // What binary spymemcached adds: a cas on append and delete, and get-and-touch.
             long cas = c.gets("bspy:add").getCas();
             assertFalse(c.append(cas + 1, "bspy:add", "!").get(), "append checks the cas");
             assertTrue(c.append(cas, "bspy:add", "!").get());
             assertEquals("pcd!", c.get("bspy:add"));
-
-            assertTrue(c.touch("bspy:k", 100).get());
-            assertFalse(c.touch("bspy:absent", 100).get());
-            assertEquals("w", c.getAndTouch("bspy:k", 100).getValue());
-            long deleteCas = c.gets("bspy:k").getCas();
-            assertFalse(c.delete("bspy:k", deleteCas + 1).get(), "delete checks the cas");
-            assertTrue(c.delete("bspy:k", deleteCas).get());
-            assertFalse(c.delete("bspy:k").get());
-            assertNull(c.get("bspy:k"));
-
-            Map<String, String> stats = c.getStats().values().iterator().next();
-            assertTrue(Long.parseLong(stats.get("cmd_get")) > 0, stats.toString());
-            assertTrue(c.getVersions().values().iterator().next().startsWith("1.6.18-speicherd-"));
+            assertTrue(c.set("bspy:gat", 0, "w").get());
+            assertEquals("w", c.getAndTouch("bspy:gat", 100).getValue());
+            long deleteCas = c.gets("bspy:gat").getCas();
+            assertFalse(c.delete("bspy:gat", deleteCas + 1).get(), "delete checks the cas");
+            assertTrue(c.delete("bspy:gat", deleteCas).get());
+            assertNull(c.get("bspy:gat"));
         } finally {
             c.shutdown(5, TimeUnit.SECONDS);
         }
@@ -245,41 +178,11 @@ class BinaryProtocolIT {
 
     @Test
     void xmemcachedInBinaryMode() throws Exception {
-        MemcachedClient c = xmemcached(server.memcachedPort, 2);
+        MemcachedClient c = xmemcached(server.memcachedPort(), 2);
         try {
-            assertTrue(c.set("bx:k", 0, "v"));
-            assertEquals("v", c.get("bx:k"));
-            assertNull(c.get("bx:absent"));
-            c.set("bx:a", 0, "1");
-            c.set("bx:b", 0, 2L);
-            assertEquals(Map.of("bx:a", "1", "bx:b", 2L), c.get(List.of("bx:a", "bx:b", "bx:absent")));
-
-            GetsResponse<Object> gets = c.gets("bx:k");
-            assertTrue(c.cas("bx:k", 0, "w", gets.getCas()));
-            assertFalse(c.cas("bx:k", 0, "x", gets.getCas()));
-            GetsResponse<Object> again = c.gets("bx:k");
-            assertNotEquals(gets.getCas(), again.getCas());
-            assertEquals("w", again.getValue());
-
-            assertEquals(7, c.incr("bx:n", 1, 7));
-            assertEquals(8, c.incr("bx:n", 1));
-            assertEquals(3, c.decr("bx:n", 5));
-            assertEquals(0, c.decr("bx:n", 50));
-
-            assertTrue(c.add("bx:add", 0, "a"));
-            assertFalse(c.add("bx:add", 0, "b"));
-            assertTrue(c.replace("bx:add", 0, "c"));
-            assertTrue(c.append("bx:add", "d"));
-            assertTrue(c.prepend("bx:add", "p"));
-            assertEquals("pcd", c.get("bx:add"));
-
-            assertTrue(c.touch("bx:k", 100));
-            assertFalse(c.touch("bx:absent", 100));
-            assertEquals("w", c.getAndTouch("bx:k", 100));
-            assertTrue(c.delete("bx:k"));
-            assertFalse(c.delete("bx:k"));
-            assertNull(c.get("bx:k"));
-            assertFalse(c.getStats().isEmpty());
+            ClientCommandChecks.xmemcached(c, "bx:");
+            assertTrue(c.set("bx:gat", 0, "w"));
+            assertEquals("w", c.getAndTouch("bx:gat", 100));
         } finally {
             c.shutdown();
         }
@@ -288,7 +191,7 @@ class BinaryProtocolIT {
     @Test
     void xmemcachedNoReplyCallsAreQuietOpcodesAnsweredInOrder() throws Exception {
         // One connection, so that the get after the quiet requests travels behind them.
-        MemcachedClient c = xmemcached(server.memcachedPort, 1);
+        MemcachedClient c = xmemcached(server.memcachedPort(), 1);
         try {
             c.setWithNoReply("bxq:k", 0, "q");
             c.appendWithNoReply("bxq:k", "!");
@@ -305,14 +208,14 @@ class BinaryProtocolIT {
 
     @Test
     void manyThreadsThroughBothBinaryClientsAgreeOnOneCounter() throws Exception {
-        CrossClientCounter.run(spy(), xmemcached(server.speicherPort, 2), "bboth:", THREADS, OPS_PER_THREAD); // binary on the speicher port too
+        CrossClientCounter.run(spy(), xmemcached(server.speicherPort(), 2), "bboth:", THREADS, OPS_PER_THREAD); // binary on the speicher port too
     }
 
     // ---- one port, three protocols
 
     @Test
     void eachPortServesTextSpeicherAndBinaryConnectionsAtOnce() throws IOException {
-        for (int port : new int[] {server.memcachedPort, server.speicherPort}) {
+        for (int port : new int[] {server.memcachedPort(), server.speicherPort()}) {
             String key = "three:" + port;
             try (Socket binary = new Socket("127.0.0.1", port);
                     MemcachedWire text = new MemcachedWire(port);
@@ -380,9 +283,9 @@ class BinaryProtocolIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void badInputIsAnsweredAsMemcachedAnswersItAndTheServerServesOthers(BadInput bad) throws IOException {
-        String expected = converse(memcachedPort, bad.input(), bad.endInput());
-        assertEquals(expected, converse(server.memcachedPort, bad.input(), bad.endInput()), bad.what());
-        assertEquals(NOOP_ANSWER + QUIT_ANSWER + "|EOF", converse(server.memcachedPort, concat(noop(), quit()), false),
+        String expected = converse(memcached.port(), bad.input(), bad.endInput());
+        assertEquals(expected, converse(server.memcachedPort(), bad.input(), bad.endInput()), bad.what());
+        assertEquals(NOOP_ANSWER + QUIT_ANSWER + "|EOF", converse(server.memcachedPort(), concat(noop(), quit()), false),
                 "another connection is served");
         assertTrue(server.isAlive());
     }
@@ -392,9 +295,9 @@ class BinaryProtocolIT {
         // memcached's int arithmetic turns a body of 4 GiB - 256 negative and serves on; speicherd
         // refuses any body over 2^31 - 1 and closes rather than read gigabytes.
         assertEquals("81400000000000030000000adeadbeef0000000000000000546f6f206c617267652e|EOF",
-                converse(server.memcachedPort, concat(header(0x40, 0, 0, 0xffffff00L), noop()), false));
+                converse(server.memcachedPort(), concat(header(0x40, 0, 0, 0xffffff00L), noop()), false));
         assertEquals("81010000000000030000000adeadbeef0000000000000000546f6f206c617267652e|EOF",
-                converse(server.memcachedPort, concat(header(0x01, 1, 8, 0x80000000L), noop()), false));
+                converse(server.memcachedPort(), concat(header(0x01, 1, 8, 0x80000000L), noop()), false));
     }
 
     @Test
@@ -402,7 +305,7 @@ class BinaryProtocolIT {
         // memcached skips the body after the key again and so eats the next request's first bytes.
         assertEquals("81400000000000810000000fdeadbeef0000000000000000556e6b6e6f776e20636f6d6d616e64"
                         + NOOP_ANSWER + QUIT_ANSWER + "|EOF",
-                converse(server.memcachedPort, concat(request(0x40, NONE, ascii("key"), ascii("value")), noop(),
+                converse(server.memcachedPort(), concat(request(0x40, NONE, ascii("key"), ascii("value")), noop(),
                         quit()), false));
     }
 }

@@ -1,16 +1,11 @@
 package dev.speicherd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,44 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MemcachedDifferentialIT {
 
-    private static Process memcached;
-    private static int memcachedPort;
-    private static ServerProcess speicherd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Path binary = Path.of("/usr/bin/memcached");
-        assertTrue(Files.isExecutable(binary), "memcached is not installed; .ci/run installs it with apt-get");
-        memcachedPort = ServerProcess.freePort();
-        memcached = new ProcessBuilder(binary.toString(), "-u", "root", "-U", "0", "-l", "127.0.0.1",
-                "-p", Integer.toString(memcachedPort), "-t", "2", "-I", "1m")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        speicherd = ServerProcess.start("--max-item-size", "1m");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (MemcachedWire w = new MemcachedWire(memcachedPort)) {
-                if (w.call("version\r\n").startsWith("VERSION")) {
-                    break;
-                }
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        if (memcached != null) {
-            memcached.destroy();
-            memcached.waitFor(5, TimeUnit.SECONDS);
-        }
-        if (speicherd != null) {
-            speicherd.close();
-        }
-    }
+    @RegisterExtension
+    static final RealMemcached memcached = new RealMemcached("-I", "1m");
+    @RegisterExtension
+    static final SharedServer speicherd = new SharedServer("--max-item-size", "1m");
 
     private static List<String> converse(int port, String script) throws IOException {
         List<String> answers = new ArrayList<>();
@@ -120,6 +81,6 @@ class MemcachedDifferentialIT {
     @ParameterizedTest
     @MethodSource("conversations")
     void speicherdAnswersAsMemcachedDoes(String script) throws IOException {
-        assertEquals(converse(memcachedPort, script), converse(speicherd.memcachedPort, script), script);
+        assertEquals(converse(memcached.port(), script), converse(speicherd.memcachedPort(), script), script);
     }
 }
