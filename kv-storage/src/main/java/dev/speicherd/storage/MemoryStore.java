@@ -228,13 +228,8 @@ public final class MemoryStore implements Store {
             result.value = new WriteResult.Stored(item.cas());
             return install(k, old, item, now, now, result);
         });
-        countReclaimed(result);
-        long ticket = result.ticket;
-        if (result.value instanceof WriteResult.Stored) {
-            totalItems.increment();
-            ticket = Math.max(ticket, enforceLimit(k));
-        }
-        journal.commit(ticket);
+        boolean stored = result.value instanceof WriteResult.Stored;
+        finish(k, result, stored, stored);
         return result.value;
     }
 
@@ -256,8 +251,7 @@ public final class MemoryStore implements Store {
             result.value = DeleteResult.DELETED;
             return drop(k, old, result);
         });
-        countReclaimed(result);
-        journal.commit(result.ticket);
+        finish(k, result, false, false);
         return result.value;
     }
 
@@ -305,15 +299,7 @@ public final class MemoryStore implements Store {
             result.value = new CounterResult.Counted(next, item.cas());
             return install(k, old, item, now, now, result);
         });
-        countReclaimed(result);
-        long ticket = result.ticket;
-        if (result.value instanceof CounterResult.Counted) {
-            if (result.created) {
-                totalItems.increment();
-            }
-            ticket = Math.max(ticket, enforceLimit(k));
-        }
-        journal.commit(ticket);
+        finish(k, result, result.value instanceof CounterResult.Counted, result.created);
         return result.value;
     }
 
@@ -335,8 +321,7 @@ public final class MemoryStore implements Store {
             result.value = new Lookup.Hit(item);
             return install(k, old, touched, item, now, result);
         });
-        countReclaimed(result);
-        journal.commit(result.ticket);
+        finish(k, result, false, false);
         return result.value;
     }
 
@@ -617,7 +602,7 @@ public final class MemoryStore implements Store {
      * Returns {@code slot} if it is live; otherwise notes in {@code result} that an expired item
      * is reclaimed (a flushed item is not "reclaimed") and returns null. Called inside {@code
      * compute}, whose caller then removes or replaces the dead slot; the count changes only once
-     * the compute has succeeded, see {@link #countReclaimed}.
+     * the compute has succeeded, see {@link #finish}.
      */
     private Slot liveOrReclaim(Slot slot, long now, Box<?> result) {
         if (slot == null || !isDead(slot, now)) {
@@ -627,10 +612,26 @@ public final class MemoryStore implements Store {
         return null;
     }
 
-    private void countReclaimed(Box<?> result) {
+    /**
+     * What every change does after its atomic section: counts an expired item it reclaimed,
+     * counts a new item and evicts for it when it grew the store, then lets the journal make the
+     * change durable, outside every lock.
+     *
+     * @param grew whether the change stored a value, which may push the store over its limit
+     * @param created whether that value is a new item for {@link StoreStats#totalItems()}
+     */
+    private void finish(Key k, Box<?> result, boolean grew, boolean created) {
         if (result.reclaimedExpired) {
             reclaimed.increment();
         }
+        long ticket = result.ticket;
+        if (grew) {
+            if (created) {
+                totalItems.increment();
+            }
+            ticket = Math.max(ticket, enforceLimit(k));
+        }
+        journal.commit(ticket);
     }
 
     /** Removes every dead slot without counting it as reclaimed, for flushes. */
