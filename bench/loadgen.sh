@@ -11,8 +11,11 @@
 # Every reply is checked; a run with errors is reported loudly and makes the script exit 1.
 #
 # Environment: CONNECTIONS (50), PIPELINE ("1 16"), VALUE_BYTES (100), KEY_SPACE (100000),
-# GET_RATIO (0.9), WARMUP (seconds of unmeasured load per run, 2), SPEICHERD_JAVA_OPTS,
-# LOADGEN_JAVA_OPTS. Installs memcached if it is missing; builds the jars if they are missing.
+# GET_RATIO (0.9), WARMUP (seconds of unmeasured load per run, 2), RATE (requests/s offered on a
+# schedule, with latency timed from when each request was due; empty for closed loop, as fast as
+# each server answers), SPEICHERD_JAVA_OPTS, LOADGEN_JAVA_OPTS. Closed loop, each server is
+# measured at the load it reaches; with RATE below both servers' throughput, both get the same
+# load and their latencies compare directly: RATE=60000 PIPELINE=1 bench/loadgen.sh. Installs memcached if it is missing; builds the jars if they are missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-3}
@@ -23,6 +26,7 @@ value_bytes=${VALUE_BYTES:-100}
 key_space=${KEY_SPACE:-100000}
 get_ratio=${GET_RATIO:-0.9}
 warmup=${WARMUP:-2}
+rate=${RATE:-0}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -58,7 +62,7 @@ loadgen() { # target, protocol, port, pipeline, seconds, warmup, record(yes|no)
   # shellcheck disable=SC2086 # LOADGEN_JAVA_OPTS is a list of options
   "$java" ${LOADGEN_JAVA_OPTS:-} -jar "$bench_jar" --protocol "$protocol" --port "$port" \
     --connections "$connections" --pipeline "$pipeline" --seconds "$secs" --warmup "$warm" \
-    --value-bytes "$value_bytes" --key-space "$key_space" --get-ratio "$get_ratio" >"$out" 2>&1 || status=$?
+    --value-bytes "$value_bytes" --key-space "$key_space" --get-ratio "$get_ratio" --rate "$rate" >"$out" 2>&1 || status=$?
   if ((status != 0)) || ! grep -q '^RESULT .* errors=0$' "$out"; then
     errors=$((errors + 1))
     echo "!!!!!!!!!!!! $target, pipeline $pipeline: the load generator FAILED or saw ERRORS (exit $status):" >&2
@@ -72,7 +76,7 @@ loadgen() { # target, protocol, port, pipeline, seconds, warmup, record(yes|no)
 # warm both servers up (JIT, page cache) before measuring
 for t in "${targets[@]}"; do
   read -r name protocol port <<<"$t"
-  for p in $pipelines; do loadgen "$name" "$protocol" "$port" "$p" 3 0 no; done
+  for p in $pipelines; do rate=0 loadgen "$name" "$protocol" "$port" "$p" 3 0 no; done
 done
 
 touch "$work/results"
@@ -87,7 +91,8 @@ for r in $(seq "$rounds"); do
 done
 
 echo "machine: $(nproc) cores, $(uname -r); $(memcached -V); speicherd $("$java" -jar "$server_jar" --version | cut -d' ' -f2) on $("$java" -version 2>&1 | head -1)"
-echo "loadgen (kv-bench): $connections connections, $value_bytes-byte values, $key_space keys preloaded, get ratio $get_ratio, $rounds x ${seconds}s (+${warmup}s warm-up) per case, alternating; client and servers share the machine"
+offered="closed loop"; [[ $rate == 0 ]] || offered="offered at $rate requests/s, latency from when each was due"
+echo "loadgen (kv-bench): $connections connections, $offered, $value_bytes-byte values, $key_space keys preloaded, get ratio $get_ratio, $rounds x ${seconds}s (+${warmup}s warm-up) per case, alternating; client and servers share the machine"
 python3 - "$work/results" <<'PY'
 import collections, statistics, sys
 runs = collections.defaultdict(list)

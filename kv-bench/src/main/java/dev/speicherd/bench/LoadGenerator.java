@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A closed-loop load generator for both of speicherd's protocols (and any memcached): each of
@@ -25,10 +26,17 @@ import java.util.concurrent.Future;
  * says so loudly and exits with status 1.
  *
  * <p>A request's latency runs from when its batch started to be written to when its reply was
- * read; with a pipeline of N it includes waiting for the N-1 replies before it. Being closed
- * loop, the latencies do not include the time requests would have waited had the load been
+ * read; with a pipeline of N it includes waiting for the N-1 replies before it. Closed loop (the
+ * default), the latencies do not include the time requests would have waited had the load been
  * offered at a fixed rate (coordinated omission); they are the service times the server gave at
- * the throughput it reached.
+ * the throughput it reached, and two servers are measured at different loads.
+ *
+ * <p>With {@code --rate}, the load is offered at a fixed rate instead: each connection sends its
+ * batches on a schedule (its share of the rate, from a random phase), and a request's latency
+ * runs from when its batch was due, not from when it went out. A server that falls behind is
+ * sent the late batches back to back and charged for the wait, as wrk2 does, so two servers are
+ * compared at the same offered load. The rate must be below what the server can do for the
+ * latencies to mean service; the report gives the rate reached.
  *
  * <p>Prints a human-readable report and, last, one {@code RESULT key=value ...} line for scripts.
  */
@@ -42,7 +50,13 @@ public final class LoadGenerator {
     /** What to run. */
     record Options(Protocol protocol, String host, int port, int connections, double seconds, double warmupSeconds,
             int valueBytes, int keySpace, double getRatio, int pipeline, boolean preload, int timeoutMillis,
-            long seed) {}
+            long seed, double rate) {
+
+        /** Nanoseconds between one connection's batches at the offered rate; 0 for closed loop. */
+        long batchIntervalNanos() {
+            return rate == 0 ? 0 : Math.max(1, (long) (1e9 * connections * pipeline / rate));
+        }
+    }
 
     /** What a run measured. */
     record Result(long ops, long gets, long sets, long elapsedNanos, long preloadNanos, LatencyHistogram latency,
@@ -219,8 +233,17 @@ public final class LoadGenerator {
             int depth = o.pipeline();
             int[] batch = new int[depth];
             boolean[] isGet = new boolean[depth];
+            long interval = o.batchIntervalNanos();
+            long due = System.nanoTime() + (interval == 0 ? 0 : random.nextLong(interval));
             while (true) {
-                long start = System.nanoTime();
+                long start;
+                if (interval == 0) {
+                    start = System.nanoTime();
+                } else {
+                    start = due;
+                    due += interval;
+                    waitUntil(start);
+                }
                 if (start >= until) {
                     return;
                 }
@@ -261,6 +284,13 @@ public final class LoadGenerator {
                         lastReply = System.nanoTime();
                     }
                 }
+            }
+        }
+
+        /** Parks until {@code deadline} (System.nanoTime); returns at once if it has passed. */
+        private static void waitUntil(long deadline) {
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(left);
             }
         }
 
@@ -306,9 +336,10 @@ public final class LoadGenerator {
 
     static String describe(Options o) {
         return String.format(Locale.ROOT,
-                "loadgen: %s protocol at %s:%d; %d connections, pipeline %d; %,d keys, %d-byte values, %.0f%% get;"
+                "loadgen: %s protocol at %s:%d; %d connections, pipeline %d, %s; %,d keys, %d-byte values, %.0f%% get;"
                         + " %s s warm-up + %s s",
                 o.protocol().name().toLowerCase(Locale.ROOT), o.host(), o.port(), o.connections(), o.pipeline(),
+                o.rate() == 0 ? "closed loop" : String.format(Locale.ROOT, "offered at %,.0f ops/s", o.rate()),
                 o.keySpace(), o.valueBytes(), o.getRatio() * 100, number(o.warmupSeconds()), number(o.seconds()));
     }
 
@@ -332,11 +363,11 @@ public final class LoadGenerator {
                     .forEach(e -> out.printf(Locale.ROOT, "%12d  %s%n", e.getValue(), e.getKey()));
         }
         out.printf(Locale.ROOT,
-                "RESULT protocol=%s connections=%d pipeline=%d value_bytes=%d key_space=%d get_ratio=%s"
+                "RESULT protocol=%s connections=%d pipeline=%d rate=%s value_bytes=%d key_space=%d get_ratio=%s"
                         + " seconds=%.3f ops=%d ops_per_sec=%.0f p50_us=%s p90_us=%s p99_us=%s p999_us=%s max_us=%s"
                         + " errors=%d%n",
-                o.protocol().name().toLowerCase(Locale.ROOT), o.connections(), o.pipeline(), o.valueBytes(),
-                o.keySpace(), number(o.getRatio()), r.elapsedNanos() / 1e9, r.ops(), r.opsPerSecond(),
+                o.protocol().name().toLowerCase(Locale.ROOT), o.connections(), o.pipeline(), number(o.rate()),
+                o.valueBytes(), o.keySpace(), number(o.getRatio()), r.elapsedNanos() / 1e9, r.ops(), r.opsPerSecond(),
                 micros(h.percentile(50)), micros(h.percentile(90)), micros(h.percentile(99)),
                 micros(h.percentile(99.9)), micros(h.max()), errorCount);
     }
@@ -363,6 +394,8 @@ public final class LoadGenerator {
               --key-space N                   distinct keys, all preloaded (default 100000)
               --get-ratio R                   share of gets, 0 to 1; the rest are sets (default 0.9)
               --pipeline N                    requests sent per batch before reading the replies (default 1)
+              --rate OPS                      offer this many requests/s in all, on a schedule, and time each
+                                              request from when it was due (default 0: closed loop, as fast as replies come)
               --no-preload                    skip storing every key first (gets of unstored keys then count as errors)
               --timeout-ms N                  connect and read timeout (default 5000)
               --seed N                        random seed (default 1)
@@ -383,6 +416,7 @@ public final class LoadGenerator {
         boolean preload = true;
         int timeoutMillis = 5000;
         long seed = 1;
+        double rate = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -420,6 +454,7 @@ public final class LoadGenerator {
                 case "--pipeline" -> pipeline = integer(name, value, 1, 100_000);
                 case "--timeout-ms" -> timeoutMillis = integer(name, value, 1, 3_600_000);
                 case "--seed" -> seed = integer(name, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+                case "--rate" -> rate = decimal(name, value, 0, 100_000_000);
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
@@ -427,7 +462,7 @@ public final class LoadGenerator {
             port = protocol == Protocol.SPEICHER ? 14567 : 11211;
         }
         return new Options(protocol, host, port, connections, seconds, warmup, valueBytes, keySpace, getRatio,
-                pipeline, preload, timeoutMillis, seed);
+                pipeline, preload, timeoutMillis, seed, rate);
     }
 
     private static int integer(String name, String value, int min, int max) {

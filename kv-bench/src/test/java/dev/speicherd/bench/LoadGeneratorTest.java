@@ -67,6 +67,23 @@ class LoadGeneratorTest {
 
     @ParameterizedTest
     @EnumSource(Protocol.class)
+    void aFixedRateSendsTheRequestsDueInTheWindowAndNoMore(Protocol protocol) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, Fault.NONE)) {
+            // 4 connections, batches of 2, 2,000 requests/s: a batch every 4 ms per connection,
+            // 125 per connection in the 0.5 s measured, 1,000 requests. The count follows the
+            // schedule, not the clock: each connection may have one batch more or less in the
+            // window, depending on its phase, however late the batches went out.
+            Run run = run(protocol, server.port(), "--rate", "2000", "--pipeline", "2", "--seconds", "0.5");
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("offered at 2,000 ops/s"), run.out());
+            assertEquals(2000, resultField(run.out(), "rate"));
+            long ops = resultField(run.out(), "ops");
+            assertTrue(ops >= 1000 - 8 && ops <= 1000 + 8, ops + " ops:\n" + run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
     void missesAreErrorsAndSaidLoudly(Protocol protocol) throws Exception {
         try (FakeServer server = new FakeServer(protocol, Fault.MISS)) {
             Run run = run(protocol, server.port(), "--pipeline", "4");
@@ -127,6 +144,9 @@ class LoadGeneratorTest {
         assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--protocol", "http"}));
         assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--pipeline"}));
         assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--bogus", "1"}));
+        assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(new String[] {"--rate", "-1"}));
+        assertEquals(0, LoadGenerator.parse(new String[0]).rate());
+        assertEquals(50_000, LoadGenerator.parse(new String[] {"--rate", "50000"}).rate());
         assertEquals(2, run(Protocol.MEMCACHED, 1, "--bogus", "1").status());
     }
 }
