@@ -30,13 +30,12 @@ start_memcached() {
   last_pid=$!
 }
 
-# start_speicherd NAME MEMCACHED_PORT SPEICHER_PORT [flags...]: the jar in $jar, with
-# $SPEICHERD_JAVA_OPTS, logging to $work/NAME.log; returns once it says it is ready.
+# start_speicherd NAME MEMCACHED_PORT SPEICHER_PORT [flags...]: the jar in $jar, through
+# bin/speicherd (its JVM launch defaults, then $SPEICHERD_JAVA_OPTS), logging to $work/NAME.log;
+# returns once it says it is ready.
 start_speicherd() {
   local name=$1 port=$2 speicher=$3; shift 3
-  # shellcheck disable=SC2086 # SPEICHERD_JAVA_OPTS is a list of options
-  "$(bin/jdk --runtime)/bin/java" ${SPEICHERD_JAVA_OPTS:-} -jar "$jar" -p "$port" --speicher-port "$speicher" \
-    "$@" 2>"$work/$name.log" &
+  SPEICHERD_JAR=$jar bin/speicherd -p "$port" --speicher-port "$speicher" "$@" 2>"$work/$name.log" &
   pids+=($!)
   last_pid=$!
   for _ in $(seq 100); do
