@@ -60,7 +60,7 @@ public final class LoadGenerator {
 
     /** What a run measured. */
     record Result(long ops, long gets, long sets, long elapsedNanos, long preloadNanos, LatencyHistogram latency,
-            Map<String, Long> errors) {
+            LatencyHistogram sendLag, Map<String, Long> errors) {
 
         long errorCount() {
             return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -132,6 +132,7 @@ public final class LoadGenerator {
                 all(threads, clients, c -> c.load(measureFrom, until));
 
                 LatencyHistogram latency = new LatencyHistogram();
+                LatencyHistogram sendLag = new LatencyHistogram();
                 Map<String, Long> errors = new HashMap<>();
                 long ops = 0;
                 long gets = 0;
@@ -139,13 +140,14 @@ public final class LoadGenerator {
                 long lastReply = measureFrom;
                 for (Client c : clients) {
                     latency.add(c.latency);
+                    sendLag.add(c.sendLag);
                     c.errors.forEach((what, n) -> errors.merge(what, n, Long::sum));
                     ops += c.ops;
                     gets += c.gets;
                     sets += c.sets;
                     lastReply = Math.max(lastReply, c.lastReply);
                 }
-                return new Result(ops, gets, sets, lastReply - measureFrom, preloadNanos, latency, errors);
+                return new Result(ops, gets, sets, lastReply - measureFrom, preloadNanos, latency, sendLag, errors);
             } finally {
                 for (Client c : clients) {
                     c.close();
@@ -189,6 +191,8 @@ public final class LoadGenerator {
         private final SplittableRandom random;
         private ProtocolConnection connection;
         final LatencyHistogram latency = new LatencyHistogram();
+        /** At a fixed rate: how late each measured batch went out, the generator's own delay. */
+        final LatencyHistogram sendLag = new LatencyHistogram();
         final Map<String, Long> errors = new HashMap<>();
         long ops;
         long gets;
@@ -255,6 +259,9 @@ public final class LoadGenerator {
                 int answered = 0;
                 try {
                     ProtocolConnection c = connection();
+                    if (measured && interval != 0) {
+                        sendLag.record(System.nanoTime() - start);
+                    }
                     for (int i = 0; i < depth; i++) {
                         if (isGet[i]) {
                             c.sendGet(batch[i]);
@@ -351,6 +358,14 @@ public final class LoadGenerator {
                 "latency per request (us): p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %s%n",
                 micros(h.percentile(50)), micros(h.percentile(90)), micros(h.percentile(99)),
                 micros(h.percentile(99.9)), micros(h.max()), micros((long) h.mean()));
+        LatencyHistogram lag = r.sendLag();
+        if (o.rate() != 0) {
+            // Requests are timed from when they were due, so this lateness is in the latencies
+            // above; when it is a large part of them, the generator, not the server, fell behind.
+            out.printf(Locale.ROOT, "send lag, due to sent (us): p50 %s  p99 %s  p99.9 %s  max %s%n",
+                    micros(lag.percentile(50)), micros(lag.percentile(99)), micros(lag.percentile(99.9)),
+                    micros(lag.max()));
+        }
         long errorCount = r.errorCount();
         if (errorCount == 0) {
             out.println("errors: none (every reply checked)");
@@ -365,11 +380,11 @@ public final class LoadGenerator {
         out.printf(Locale.ROOT,
                 "RESULT protocol=%s connections=%d pipeline=%d rate=%s value_bytes=%d key_space=%d get_ratio=%s"
                         + " seconds=%.3f ops=%d ops_per_sec=%.0f p50_us=%s p90_us=%s p99_us=%s p999_us=%s max_us=%s"
-                        + " errors=%d%n",
+                        + " lag_p99_us=%s errors=%d%n",
                 o.protocol().name().toLowerCase(Locale.ROOT), o.connections(), o.pipeline(), number(o.rate()),
                 o.valueBytes(), o.keySpace(), number(o.getRatio()), r.elapsedNanos() / 1e9, r.ops(), r.opsPerSecond(),
                 micros(h.percentile(50)), micros(h.percentile(90)), micros(h.percentile(99)),
-                micros(h.percentile(99.9)), micros(h.max()), errorCount);
+                micros(h.percentile(99.9)), micros(h.max()), micros(lag.percentile(99)), errorCount);
     }
 
     private static String micros(long nanos) {
