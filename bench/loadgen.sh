@@ -99,14 +99,15 @@ runs = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     target, pipeline, *fields = line.split()
     f = dict(x.split("=", 1) for x in fields)
-    runs[(target, int(pipeline))].append({k: float(f[k]) for k in ("ops_per_sec", "p50_us", "p99_us", "p999_us", "errors")})
+    runs[(target, int(pipeline))].append({k: float(f[k]) for k in ("ops_per_sec", "p50_us", "p99_us", "p999_us", "lag_p99_us", "errors")})
 med = lambda key, rs: statistics.median(r[key] for r in rs)
-print("%-30s %4s %12s %22s %9s %9s %9s %6s" % ("target", "pipe", "ops/s", "(min..max)", "p50 us", "p99 us", "p99.9 us", "errors"))
+# lag: how late the generator sent (RATE only); a latency much of which is lag measures the generator
+print("%-30s %4s %12s %22s %9s %9s %9s %11s %6s" % ("target", "pipe", "ops/s", "(min..max)", "p50 us", "p99 us", "p99.9 us", "lag p99 us", "errors"))
 for (target, pipeline), rs in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
     ops = [r["ops_per_sec"] for r in rs]
-    print("%-30s %4d %12.0f %22s %9.0f %9.0f %9.0f %6d" % (target, pipeline, statistics.median(ops),
+    print("%-30s %4d %12.0f %22s %9.0f %9.0f %9.0f %11.0f %6d" % (target, pipeline, statistics.median(ops),
           "(%d..%d)" % (min(ops), max(ops)), med("p50_us", rs), med("p99_us", rs), med("p999_us", rs),
-          sum(r["errors"] for r in rs)))
+          med("lag_p99_us", rs), sum(r["errors"] for r in rs)))
 print()
 print("ratios of medians          (throughput: higher is better for the numerator; p99: lower is)")
 pairs = [("speicherd/memcached, memcached protocol", "speicherd/memcached-protocol", "memcached/memcached-protocol"),

@@ -1,0 +1,125 @@
+package dev.speicherd.bench.ceiling;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.util.Arrays;
+
+/**
+ * The whole protocol of the bare servers: {@code get <key>} is answered with a 100-byte value
+ * under that key, {@code set <key> <flags> <exptime> <bytes>} and its data block with {@code
+ * STORED}, any other line with {@code ERROR}. Requests are taken only when complete, so a caller
+ * keeps the rest of its input for the next read.
+ */
+final class BareReplies {
+
+    /** The value every get returns. */
+    static final byte[] VALUE = filled(100);
+    /**
+     * Reply bytes per input byte at most: the shortest get, {@code get k\r\n} (7 bytes), takes
+     * 122 bytes of reply.
+     */
+    static final int MAX_REPLY_FACTOR = 18;
+
+    private static final byte[] VALUE_PREFIX = "VALUE ".getBytes(US_ASCII);
+    private static final byte[] VALUE_SUFFIX = (" 0 " + VALUE.length + "\r\n").getBytes(US_ASCII);
+    private static final byte[] END = "\r\nEND\r\n".getBytes(US_ASCII);
+    private static final byte[] STORED = "STORED\r\n".getBytes(US_ASCII);
+    private static final byte[] ERROR = "ERROR\r\n".getBytes(US_ASCII);
+
+    private final byte[] out;
+    private int written;
+
+    /** @param out where replies go; at least {@link #MAX_REPLY_FACTOR} times the input buffer */
+    BareReplies(byte[] out) {
+        this.out = out;
+    }
+
+    /**
+     * Answers the complete requests in {@code in[from, to)}.
+     *
+     * @return the index of the first byte not consumed (the start of an incomplete request)
+     */
+    int answer(byte[] in, int from, int to) {
+        int p = from;
+        while (true) {
+            int eol = lineEnd(in, p, to);
+            if (eol < 0) {
+                return p;
+            }
+            if (startsWith(in, p, eol, "get ")) {
+                put(VALUE_PREFIX);
+                put(in, p + 4, eol - p - 4);
+                put(VALUE_SUFFIX);
+                put(VALUE);
+                put(END);
+                p = eol + 2;
+            } else if (startsWith(in, p, eol, "set ")) {
+                int next = eol + 2 + dataLength(in, p, eol) + 2;
+                if (next > to) {
+                    return p;
+                }
+                put(STORED);
+                p = next;
+            } else {
+                put(ERROR);
+                p = eol + 2;
+            }
+        }
+    }
+
+    /** Returns the reply bytes appended since the last call and starts over. */
+    int drain() {
+        int n = written;
+        written = 0;
+        return n;
+    }
+
+    private static int lineEnd(byte[] in, int from, int to) {
+        for (int i = from; i + 1 < to; i++) {
+            if (in[i] == '\r' && in[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean startsWith(byte[] in, int from, int to, String word) {
+        if (to - from < word.length()) {
+            return false;
+        }
+        for (int i = 0; i < word.length(); i++) {
+            if (in[from + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The last word of a set line: its data block's length. */
+    private static int dataLength(byte[] in, int from, int eol) {
+        int start = eol;
+        while (start > from && in[start - 1] != ' ') {
+            start--;
+        }
+        int n = 0;
+        for (int i = start; i < eol; i++) {
+            n = n * 10 + (in[i] - '0');
+        }
+        return n;
+    }
+
+    private void put(byte[] bytes) {
+        put(bytes, 0, bytes.length);
+    }
+
+    private void put(byte[] bytes, int from, int length) {
+        System.arraycopy(bytes, from, out, written, length);
+        written += length;
+    }
+
+    private static byte[] filled(int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) 'x');
+        return b;
+    }
+}

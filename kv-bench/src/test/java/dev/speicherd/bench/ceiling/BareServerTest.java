@@ -1,0 +1,46 @@
+package dev.speicherd.bench.ceiling;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both bare designs answer memaslap's two commands, whole or split across writes. */
+class BareServerTest {
+
+    private static final String VALUE = "x".repeat(100);
+
+    @ParameterizedTest
+    @ValueSource(strings = {"threads", "loop"})
+    void answersGetsAndSetsWholeOrSplit(String design) throws Exception {
+        try (BareServer.BoundServer server = design.equals("threads") ? BareServer.threads(0) : BareServer.loop(0, 2);
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            String expected = "STORED\r\nVALUE key:1 0 100\r\n" + VALUE + "\r\nEND\r\nERROR\r\n";
+
+            out.write("set key:1 0 0 3\r\nabc\r\nget key:1\r\nbogus\r\n".getBytes(US_ASCII));
+            out.flush();
+            assertEquals(expected, read(in, expected.length()));
+
+            // The same requests cut in the middle of a line and of a data block.
+            for (String part : new String[] {"set key:1 0 ", "0 3\r\na", "bc\r\nget k", "ey:1\r\nbogus\r\n"}) {
+                out.write(part.getBytes(US_ASCII));
+                out.flush();
+                Thread.sleep(20); // so that each part arrives on its own
+            }
+            assertEquals(expected, read(in, expected.length()));
+        }
+    }
+
+    private static String read(InputStream in, int length) throws Exception {
+        byte[] bytes = in.readNBytes(length);
+        return new String(bytes, US_ASCII);
+    }
+}
