@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
@@ -92,36 +93,35 @@ public final class MemcachedTextReader {
         if (tokens == 0) {
             return new MemcachedCommand.Unknown();
         }
-        return switch (word(0)) {
-            case "get" -> get(false, false);
-            case "gets" -> get(true, false);
-            case "gat" -> get(false, true);
-            case "gats" -> get(true, true);
-            case "set" -> store(WriteMode.SET, false);
-            case "add" -> store(WriteMode.ADD, false);
-            case "replace" -> store(WriteMode.REPLACE, false);
-            case "append" -> store(WriteMode.APPEND, false);
-            case "prepend" -> store(WriteMode.PREPEND, false);
-            case "cas" -> store(WriteMode.SET, true);
-            case "delete" -> delete();
-            case "incr" -> arithmetic(false);
-            case "decr" -> arithmetic(true);
-            case "touch" -> touch();
-            case "mg" -> meta(MetaVerb.GET);
-            case "ms" -> meta(MetaVerb.SET);
-            case "md" -> meta(MetaVerb.DELETE);
-            case "ma" -> meta(MetaVerb.ARITHMETIC);
-            case "me" -> meta(MetaVerb.DEBUG);
-            case "mn" -> new MemcachedCommand.Meta(MetaVerb.NOOP, new byte[0], List.of(), null);
-            case "flush_all" -> flushAll();
-            case "version" -> new MemcachedCommand.Version(); // memcached ignores arguments
-
-            case "verbosity" -> tokens == 2 || tokens == 3 ? new MemcachedCommand.Verbosity(noreply()) : unknown();
-            case "stats" -> new MemcachedCommand.Stats(tokens == 1 ? "" : text(tokenStart[1], tokenEnd[tokens - 1]));
-            case "cache_memlimit" -> cacheMemlimit();
-            case "shutdown" -> new MemcachedCommand.Shutdown();
-            case "quit" -> new MemcachedCommand.Quit();
-            default -> unknown();
+        return switch (Verb.of(buf, tokenStart[0], tokenEnd[0])) {
+            case GET -> get(false, false);
+            case GETS -> get(true, false);
+            case GAT -> get(false, true);
+            case GATS -> get(true, true);
+            case SET -> store(WriteMode.SET, false);
+            case ADD -> store(WriteMode.ADD, false);
+            case REPLACE -> store(WriteMode.REPLACE, false);
+            case APPEND -> store(WriteMode.APPEND, false);
+            case PREPEND -> store(WriteMode.PREPEND, false);
+            case CAS -> store(WriteMode.SET, true);
+            case DELETE -> delete();
+            case INCR -> arithmetic(false);
+            case DECR -> arithmetic(true);
+            case TOUCH -> touch();
+            case MG -> meta(MetaVerb.GET);
+            case MS -> meta(MetaVerb.SET);
+            case MD -> meta(MetaVerb.DELETE);
+            case MA -> meta(MetaVerb.ARITHMETIC);
+            case ME -> meta(MetaVerb.DEBUG);
+            case MN -> new MemcachedCommand.Meta(MetaVerb.NOOP, new byte[0], List.of(), null);
+            case FLUSH_ALL -> flushAll();
+            case VERSION -> new MemcachedCommand.Version(); // memcached ignores arguments
+            case VERBOSITY -> tokens == 2 || tokens == 3 ? new MemcachedCommand.Verbosity(noreply()) : unknown();
+            case STATS -> new MemcachedCommand.Stats(tokens == 1 ? "" : text(tokenStart[1], tokenEnd[tokens - 1]));
+            case CACHE_MEMLIMIT -> cacheMemlimit();
+            case SHUTDOWN -> new MemcachedCommand.Shutdown();
+            case QUIT -> new MemcachedCommand.Quit();
+            case null -> unknown();
         };
     }
 
@@ -515,6 +515,73 @@ public final class MemcachedTextReader {
         if (buffered < n) {
             in.skipNBytes(n - buffered);
             bytesRead += n - buffered;
+        }
+    }
+
+    /**
+     * The command words, found from the line's first token without making a String of it: most
+     * commands are a get or a set, and a String per command was most of what parsing one
+     * allocated.
+     */
+    private enum Verb {
+        GET("get"),
+        GETS("gets"),
+        GAT("gat"),
+        GATS("gats"),
+        SET("set"),
+        ADD("add"),
+        REPLACE("replace"),
+        APPEND("append"),
+        PREPEND("prepend"),
+        CAS("cas"),
+        DELETE("delete"),
+        INCR("incr"),
+        DECR("decr"),
+        TOUCH("touch"),
+        MG("mg"),
+        MS("ms"),
+        MD("md"),
+        MA("ma"),
+        ME("me"),
+        MN("mn"),
+        FLUSH_ALL("flush_all"),
+        VERSION("version"),
+        VERBOSITY("verbosity"),
+        STATS("stats"),
+        CACHE_MEMLIMIT("cache_memlimit"),
+        SHUTDOWN("shutdown"),
+        QUIT("quit");
+
+        private static final Verb[] ALL = values();
+
+        private final byte[] ascii;
+
+        Verb(String word) {
+            this.ascii = word.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /**
+         * Returns the verb spelled by {@code bytes[from, to)}, case-sensitively, or null. The
+         * length and the first byte rule out all but one or two verbs before any loop.
+         */
+        static Verb of(byte[] bytes, int from, int to) {
+            int length = to - from;
+            for (Verb verb : ALL) {
+                byte[] word = verb.ascii;
+                if (word.length == length && word[0] == bytes[from] && spells(word, bytes, from)) {
+                    return verb;
+                }
+            }
+            return null;
+        }
+
+        private static boolean spells(byte[] word, byte[] bytes, int from) {
+            for (int i = 1; i < word.length; i++) {
+                if (word[i] != bytes[from + i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
