@@ -39,6 +39,25 @@ public interface Store extends AutoCloseable {
     Lookup get(byte[] key);
 
     /**
+     * Reads the live item under {@code key} in place: calls {@code reader} once, during this
+     * call, with the value where the store holds it, so that nothing is copied or allocated for
+     * it. What counts as live is what {@link #get} says. This default reads through {@link #get}.
+     *
+     * @param key the key
+     * @param reader receives the item on a hit; not called on a miss
+     * @param <X> what {@code reader} may throw
+     * @return true on a hit, false on a miss
+     * @throws X what {@code reader} threw
+     */
+    default <X extends Exception> boolean read(byte[] key, ItemReader<X> reader) throws X {
+        if (get(key) instanceof Lookup.Hit(Item item)) {
+            reader.read(item.value(), 0, item.value().length, item.flags(), item.cas());
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Stores a value according to {@code mode}, optionally only if the live item's token is
      * {@code expectedCas}.
      *

@@ -3,6 +3,7 @@ package dev.speicherd.storage;
 import dev.speicherd.api.Clock;
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.DeleteResult;
+import dev.speicherd.api.ItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
@@ -341,6 +342,11 @@ public final class LogStore implements Store {
     @Override
     public Lookup get(byte[] key) {
         return memory.get(key);
+    }
+
+    @Override
+    public <X extends Exception> boolean read(byte[] key, ItemReader<X> reader) throws X {
+        return memory.read(key, reader);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.speicherd.api.Clock;
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.DeleteResult;
 import dev.speicherd.api.Item;
+import dev.speicherd.api.ItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
@@ -177,18 +178,33 @@ public final class MemoryStore implements Store {
 
     @Override
     public Lookup get(byte[] key) {
-        Key k = new Key(key);
-        Slot slot = table.get(k);
+        Slot slot = live(key);
+        return slot == null ? Lookup.MISS : new Lookup.Hit(slot.item());
+    }
+
+    @Override
+    public <X extends Exception> boolean read(byte[] key, ItemReader<X> reader) throws X {
+        Slot slot = live(key);
         if (slot == null) {
-            return Lookup.MISS;
+            return false;
+        }
+        slot.read(reader);
+        return true;
+    }
+
+    /** The live slot under {@code key}, marked as read, or null; a dead one found is removed. */
+    private Slot live(byte[] key) {
+        Slot slot = table.get(new Key(key));
+        if (slot == null) {
+            return null;
         }
         long now = clock.millis();
         if (isDead(slot, now)) {
             removeDead(slot, now);
-            return Lookup.MISS;
+            return null;
         }
         slot.reference();
-        return new Lookup.Hit(slot.item());
+        return slot;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.speicherd.storage;
 
 import dev.speicherd.api.Item;
+import dev.speicherd.api.ItemReader;
 import java.util.Arrays;
 
 /**
@@ -101,6 +102,9 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
         return new Item(value(), flags, expiresAt, cas);
     }
 
+    /** Hands this slot's value, where it lies, with its flags and token to {@code reader}. */
+    abstract <X extends Exception> void read(ItemReader<X> reader) throws X;
+
     final int hash() {
         return hashAndReference & Integer.MAX_VALUE;
     }
@@ -189,6 +193,12 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
         }
 
         @Override
+        <X extends Exception> void read(ItemReader<X> reader) throws X {
+            int from = 1 + keyLength();
+            reader.read(data, from, data.length - from, flags(), cas());
+        }
+
+        @Override
         boolean isDetached() {
             return false;
         }
@@ -232,6 +242,11 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
         @Override
         byte[] value() {
             return value;
+        }
+
+        @Override
+        <X extends Exception> void read(ItemReader<X> reader) throws X {
+            reader.read(value, 0, value.length, flags(), cas());
         }
 
         @Override

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -17,9 +19,11 @@ import dev.speicherd.api.Store;
 import dev.speicherd.api.StoreStats;
 import dev.speicherd.api.WriteMode;
 import dev.speicherd.api.WriteResult;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -124,6 +128,53 @@ public abstract class StoreContractTest {
         store.delete(b("a"), Store.ANY_CAS);
         assertSame(Lookup.MISS, store.get(b("a")));
         assertEquals("2", text(hit(store.get(b("b")))));
+    }
+
+    // ---------------------------------------------------------------- read in place
+
+    /** What one {@link Store#read} call handed its reader: the value copied out, flags, token. */
+    private record Read(byte[] value, int flags, long cas) {}
+
+    private Read readInPlace(byte[] key) {
+        List<Read> reads = new ArrayList<>();
+        boolean hit = store.read(key, (value, offset, length, flags, cas) ->
+                reads.add(new Read(Arrays.copyOfRange(value, offset, offset + length), flags, cas)));
+        assertEquals(hit ? 1 : 0, reads.size(), "the reader runs once on a hit and never on a miss");
+        return hit ? reads.get(0) : null;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 5, 512, 513, 4096}) // around the largest value a slot holds inline
+    public void readHandsOverWhatGetReturns(int valueBytes) {
+        byte[] value = new byte[valueBytes];
+        for (int i = 0; i < valueBytes; i++) {
+            value[i] = (byte) (i * 31);
+        }
+        long cas = stored(store.set(b("k"), value, 0xCAFEBABE, Item.NEVER));
+        Read read = readInPlace(b("k"));
+        assertArrayEquals(value, read.value());
+        assertEquals(0xCAFEBABE, read.flags());
+        assertEquals(cas, read.cas());
+        assertArrayEquals(hit(store.get(b("k"))).value(), read.value());
+    }
+
+    @Test
+    public void readOfAMissingOrExpiredKeyMissesWithoutCallingTheReader() {
+        assertNull(readInPlace(b("nothing")));
+        store.set(b("k"), b("v"), 0, clock.millis() + 1_000);
+        assertEquals("v", new String(readInPlace(b("k")).value(), StandardCharsets.UTF_8));
+        clock.advance(1_000);
+        assertNull(readInPlace(b("k")));
+    }
+
+    @Test
+    public void whatTheReaderThrowsReachesTheCaller() {
+        store.set(b("k"), b("v"), 0, Item.NEVER);
+        IOException thrown = assertThrows(IOException.class, () -> store.read(b("k"), (v, o, l, f, c) -> {
+            throw new IOException("socket gone");
+        }));
+        assertEquals("socket gone", thrown.getMessage());
+        assertEquals("v", text(hit(store.get(b("k")))), "a failed reader changes nothing");
     }
 
     // ---------------------------------------------------------------- expiry

@@ -36,21 +36,30 @@ public final class MemcachedTextWriter {
 
     /** Writes {@code VALUE <key> <flags> <bytes> [<cas>]}, the value and its line end. */
     public void value(byte[] key, int flags, byte[] value, boolean withCas, long cas) throws IOException {
+        value(key, flags, value, 0, value.length, withCas, cas);
+    }
+
+    /**
+     * Writes one {@code VALUE} entry of a get's answer with the value at {@code value[offset,
+     * offset + length)}, e.g. where the store holds it.
+     */
+    public void value(byte[] key, int flags, byte[] value, int offset, int length, boolean withCas, long cas)
+            throws IOException {
         int n = put(0, MemcachedWords.VALUE);
         n = put(n, key);
         scratch[n++] = ' ';
         n = putUnsigned(n, Integer.toUnsignedLong(flags));
         scratch[n++] = ' ';
-        n = putUnsigned(n, value.length);
+        n = putUnsigned(n, length);
         if (withCas) {
             scratch[n++] = ' ';
             n = putUnsigned(n, cas);
         }
         n = put(n, MemcachedWords.CRLF);
         out.write(scratch, 0, n);
-        out.write(value);
+        out.write(value, offset, length);
         out.write(MemcachedWords.CRLF);
-        bytesWritten += n + value.length + 2L;
+        bytesWritten += n + length + 2L;
     }
 
     /** Writes a 64-bit unsigned number and a line end, the answer to {@code incr}/{@code decr}. */

@@ -60,22 +60,24 @@ final class MemcachedDispatch {
 
     private void get(MemcachedCommand.Get get) throws IOException {
         long expiresAt = get.touch() ? Expiry.expiresAt(get.touchExptime(), context.clock().millis()) : 0;
+        boolean withCas = get.withCas();
         for (byte[] key : get.keys()) {
             stats.cmdGet.increment();
-            Lookup lookup;
+            boolean hit;
             if (get.touch()) {
                 stats.cmdTouch.increment();
-                lookup = store.touch(key, expiresAt);
-                (lookup instanceof Lookup.Hit ? stats.touchHits : stats.touchMisses).increment();
+                hit = false;
+                if (store.touch(key, expiresAt) instanceof Lookup.Hit(Item item)) {
+                    writer.value(key, item.flags(), item.value(), withCas, item.cas());
+                    hit = true;
+                }
+                (hit ? stats.touchHits : stats.touchMisses).increment();
             } else {
-                lookup = store.get(key);
+                // In place: the reply is written from the store's memory, no copy of the value.
+                hit = store.read(key, (value, offset, length, flags, cas) ->
+                        writer.value(key, flags, value, offset, length, withCas, cas));
             }
-            if (lookup instanceof Lookup.Hit(Item item)) {
-                stats.getHits.increment();
-                writer.value(key, item.flags(), item.value(), get.withCas(), item.cas());
-            } else {
-                stats.getMisses.increment();
-            }
+            (hit ? stats.getHits : stats.getMisses).increment();
         }
         writer.write(MemcachedWords.END);
     }
