@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A closed-loop load generator for both of speicherd's protocols (and any memcached): each of
+ * A load generator for both of speicherd's protocols (and any memcached), closed loop unless
+ * given a rate (below): each of
  * {@code --connections} connections, on its own virtual thread, sends a batch of {@code
  * --pipeline} requests (gets and sets of uniformly random keys, {@code --get-ratio} of them gets),
  * reads the batch's replies, and sends the next batch. The key space is preloaded first, so every
@@ -191,7 +192,10 @@ public final class LoadGenerator {
         private final SplittableRandom random;
         private ProtocolConnection connection;
         final LatencyHistogram latency = new LatencyHistogram();
-        /** At a fixed rate: how late each measured batch went out, the generator's own delay. */
+        /**
+         * At a fixed rate: how late each measured batch went out, because the generator was late
+         * or because this connection's previous replies were still out.
+         */
         final LatencyHistogram sendLag = new LatencyHistogram();
         final Map<String, Long> errors = new HashMap<>();
         long ops;
@@ -361,7 +365,8 @@ public final class LoadGenerator {
         LatencyHistogram lag = r.sendLag();
         if (o.rate() != 0) {
             // Requests are timed from when they were due, so this lateness is in the latencies
-            // above; when it is a large part of them, the generator, not the server, fell behind.
+            // above: the generator's own delays, and the waits for a connection's earlier replies.
+            // When it is most of them, the latencies are not the server's service time alone.
             out.printf(Locale.ROOT, "send lag, due to sent (us): p50 %s  p99 %s  p99.9 %s  max %s%n",
                     micros(lag.percentile(50)), micros(lag.percentile(99)), micros(lag.percentile(99.9)),
                     micros(lag.max()));
