@@ -32,16 +32,11 @@ for design in threads loop; do
 done
 sleep 2
 
-memaslap_tps() { # port, seconds
-  memcaslap -s "127.0.0.1:$1" -F bench/memaslap.cfg -T 2 -c 50 -t "${2}s" 2>&1 \
-    | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
-}
-
 names=(memcached speicherd bare-threads bare-loop)
 declare -A results
-for name in "${names[@]}"; do memaslap_tps "${port[$name]}" 3 >/dev/null; done # warm-up
+for name in "${names[@]}"; do memaslap_tps "${port[$name]}" 3 memaslap.cfg >/dev/null; done # warm-up
 for _ in $(seq "$rounds"); do
-  for name in "${names[@]}"; do results[$name]+="$(memaslap_tps "${port[$name]}" "$seconds") "; done
+  for name in "${names[@]}"; do results[$name]+="$(memaslap_tps "${port[$name]}" "$seconds" memaslap.cfg) "; done
 done
 
 echo "machine: $(nproc) cores, $(uname -r); $(memcached -V); $("$java" -version 2>&1 | head -1)"

@@ -9,7 +9,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-5}
 seconds=${2:-10}
-concurrency=50
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -21,32 +20,25 @@ mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
 start_memcached "$mc_port" -c 4096
 start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024 -c 4096
 
-# One memaslap run; prints its throughput in operations per second.
-memaslap_tps() { # port, extra args...
-  local port=$1; shift
-  memcaslap -s "127.0.0.1:$port" -F bench/memaslap.cfg -T 2 -c "$concurrency" -t "${seconds}s" "$@" 2>&1 \
-    | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
-}
-
 declare -A results
 cases=("get90-set10" "multiget-d10")
 case_args() { case $1 in get90-set10) echo "";; multiget-d10) echo "-d 10";; esac; }
 
 # warm both servers up (JIT, page cache) before measuring
-memaslap_tps "$mc_port" -x 200000 >/dev/null
-memaslap_tps "$sd_port" -x 200000 >/dev/null
+memaslap_tps "$mc_port" "$seconds" memaslap.cfg -x 200000 >/dev/null
+memaslap_tps "$sd_port" "$seconds" memaslap.cfg -x 200000 >/dev/null
 
 for c in "${cases[@]}"; do
   for r in $(seq "$rounds"); do
     # shellcheck disable=SC2046
-    results[$c,memcached]+="$(memaslap_tps "$mc_port" $(case_args "$c")) "
+    results[$c,memcached]+="$(memaslap_tps "$mc_port" "$seconds" memaslap.cfg $(case_args "$c")) "
     # shellcheck disable=SC2046
-    results[$c,speicherd]+="$(memaslap_tps "$sd_port" $(case_args "$c")) "
+    results[$c,speicherd]+="$(memaslap_tps "$sd_port" "$seconds" memaslap.cfg $(case_args "$c")) "
   done
 done
 
 echo "machine: $(nproc) cores, $(uname -r); $(memcached -V); speicherd $("$java_home/bin/java" -jar "$jar" --version | cut -d' ' -f2) on $("$java_home/bin/java" -version 2>&1 | head -1)"
-echo "memaslap: $concurrency connections, 2 threads, 32-byte keys, 100-byte values, 90% get / 10% set, $rounds x ${seconds}s per server, alternating"
+echo "memaslap: 50 connections, 2 threads, 32-byte keys, 100-byte values, 90% get / 10% set, $rounds x ${seconds}s per server, alternating"
 printf '%-14s %14s %22s %14s %22s %8s\n' case memcached "(min..max)" speicherd "(min..max)" ratio
 for c in "${cases[@]}"; do
   python3 - "$c" "${results[$c,memcached]}" "${results[$c,speicherd]}" <<'PY'

@@ -22,6 +22,15 @@ pids=()
 bench_cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap bench_cleanup EXIT
 
+# memaslap_tps PORT SECONDS CONFIG [memaslap flags...]: one memaslap run (Debian names it
+# memcaslap) from 50 connections on 2 threads, with the workload in bench/CONFIG; prints its
+# throughput in operations per second.
+memaslap_tps() {
+  local port=$1 secs=$2 config=$3; shift 3
+  memcaslap -s "127.0.0.1:$port" -F "bench/$config" -T 2 -c 50 -t "${secs}s" "$@" 2>&1 \
+    | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
+}
+
 # start_memcached PORT [extra flags...]: memcached 1.6 with two threads, as SPEC.md compares.
 start_memcached() {
   local port=$1; shift

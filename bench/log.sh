@@ -31,8 +31,7 @@ speicherd log-everysec --engine log --data-dir "$work/everysec" --fsync everysec
 speicherd log-always --engine log --data-dir "$work/always" --fsync always
 
 servers=(memcached memory log-no log-everysec log-always)
-tps() { memcaslap -s "127.0.0.1:${port[$1]}" -F bench/memaslap-set.cfg -T 2 -c 50 -t "${seconds}s" 2>&1 \
-  | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1; }
+tps() { memaslap_tps "${port[$1]}" "$seconds" memaslap-set.cfg; }
 declare -A results
 for s in "${servers[@]}"; do tps "$s" >/dev/null; done # warm-up
 for r in $(seq "$rounds"); do
