@@ -9,7 +9,7 @@ import dev.speicherd.codec.binary.BinaryStatus;
 import dev.speicherd.codec.binary.MemcachedBinaryReader;
 import dev.speicherd.codec.binary.MemcachedBinaryWriter;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ConnectionStats;
+import dev.speicherd.server.SessionOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -26,20 +26,18 @@ final class BinarySession {
     private final MemcachedBinaryReader reader;
     private final MemcachedBinaryWriter writer;
     private final BinaryDispatch dispatch;
-    private final ServerContext context;
-    private final ConnectionStats stats;
+    private final SessionOutput output;
 
     BinarySession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.reader = new MemcachedBinaryReader(in, context.config().maxItemBytes());
         this.writer = new MemcachedBinaryWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
-        this.context = context;
-        this.stats = context.stats().open();
-        this.dispatch = new BinaryDispatch(context, stats, writer);
+        this.output = new SessionOutput(context, writer::flush, reader::bytesRead, writer::bytesWritten);
+        this.dispatch = new BinaryDispatch(context, output.stats(), writer);
     }
 
     /** Serves requests until the client hangs up or quits, or a request ends the connection. */
     void run() throws IOException {
-        try {
+        try (output) {
             while (true) {
                 BinaryCommand command;
                 try {
@@ -47,24 +45,19 @@ final class BinarySession {
                 } catch (ProtocolException e) {
                     // A bad magic byte: memcached closes without a word, after what it owes.
                     LOG.log(DEBUG, "closing: {0}", e.getMessage());
-                    flush();
+                    output.flush();
                     return;
                 } catch (IOException e) {
-                    // Cut off inside a request, idle too long, or reset: the whole requests
-                    // before it are still owed their answers, if the socket takes them.
-                    try {
-                        flush();
-                    } catch (IOException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
+                    // Cut off inside a request, idle too long, or reset.
+                    output.flushOwed(e);
                     throw e;
                 }
                 if (command == null) {
-                    flush();
+                    output.flush();
                     return;
                 }
                 if (command instanceof BinaryCommand.Stat) {
-                    count(); // so that the report includes this connection's traffic so far
+                    output.count(); // so that the report includes this connection's traffic so far
                 }
                 try {
                     dispatch.execute(command);
@@ -78,31 +71,15 @@ final class BinarySession {
                 }
                 if (command instanceof BinaryCommand.Quit || command instanceof BinaryCommand.Malformed) {
                     LOG.log(DEBUG, "closing after {0}", command);
-                    flush();
+                    output.flush();
                     return;
                 }
-                flushIfIdle();
+                // Only what this connection's reader holds counts: asking the socket costs a
+                // system call.
+                if (!reader.hasBufferedInput()) {
+                    output.flush();
+                }
             }
-        } finally {
-            count();
-            context.stats().close(stats);
         }
-    }
-
-    private void flushIfIdle() throws IOException {
-        // Only what this connection's reader holds counts: asking the socket costs a system call.
-        if (!reader.hasBufferedInput()) {
-            flush();
-        }
-    }
-
-    private void flush() throws IOException {
-        writer.flush();
-        count();
-    }
-
-    /** Brings the connection's traffic counters up to date. */
-    private void count() {
-        stats.traffic(reader.bytesRead(), writer.bytesWritten());
     }
 }

@@ -9,7 +9,7 @@ import dev.speicherd.codec.memcached.MemcachedCommand;
 import dev.speicherd.codec.memcached.MemcachedTextReader;
 import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.ConnectionStats;
+import dev.speicherd.server.SessionOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -26,22 +26,20 @@ final class MemcachedSession {
     private final MemcachedTextReader reader;
     private final MemcachedTextWriter writer;
     private final MemcachedDispatch dispatch;
-    private final ServerContext context;
-    private final ConnectionStats stats;
+    private final SessionOutput output;
     /** Read once per connection: with {@code -vv} every command is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
 
     MemcachedSession(BufferedInputStream in, OutputStream out, ServerContext context) {
         this.reader = new MemcachedTextReader(in, context.config().maxItemBytes());
         this.writer = new MemcachedTextWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
-        this.context = context;
-        this.stats = context.stats().open();
-        this.dispatch = new MemcachedDispatch(context, stats, writer);
+        this.output = new SessionOutput(context, writer::flush, reader::bytesRead, writer::bytesWritten);
+        this.dispatch = new MemcachedDispatch(context, output.stats(), writer);
     }
 
     /** Serves commands until the client hangs up or quits (returns) or the stream breaks. */
     void run() throws IOException {
-        try {
+        try (output) {
             while (true) {
                 MemcachedCommand command;
                 try {
@@ -54,27 +52,22 @@ final class MemcachedSession {
                 } catch (ProtocolException.BrokenStream e) {
                     LOG.log(DEBUG, "closing: {0}", e.getMessage());
                     writer.clientError(e.getMessage());
-                    flush();
+                    output.flush();
                     return;
                 } catch (IOException e) {
-                    // Cut off inside a data block, idle too long, or reset: the whole commands
-                    // before it are still owed their answers, if the socket takes them.
-                    try {
-                        flush();
-                    } catch (IOException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
+                    // Cut off inside a data block, idle too long, or reset.
+                    output.flushOwed(e);
                     throw e;
                 }
                 if (command == null || command instanceof MemcachedCommand.Quit) {
-                    flush();
+                    output.flush();
                     return;
                 }
                 if (trace) {
                     LOG.log(TRACE, "command {0}", command);
                 }
                 if (command instanceof MemcachedCommand.Stats) {
-                    count(); // so that the report includes this connection's traffic so far
+                    output.count(); // so that the report includes this connection's traffic so far
                 }
                 try {
                     dispatch.execute(command);
@@ -84,26 +77,13 @@ final class MemcachedSession {
                 }
                 flushIfIdle();
             }
-        } finally {
-            count();
-            context.stats().close(stats);
         }
     }
 
     private void flushIfIdle() throws IOException {
         // Only what this connection's reader holds counts: asking the socket costs a system call.
         if (!reader.hasBufferedInput()) {
-            flush();
+            output.flush();
         }
-    }
-
-    private void flush() throws IOException {
-        writer.flush();
-        count();
-    }
-
-    /** Brings the connection's traffic counters up to date. */
-    private void count() {
-        stats.traffic(reader.bytesRead(), writer.bytesWritten());
     }
 }

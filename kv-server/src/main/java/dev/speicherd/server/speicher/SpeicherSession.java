@@ -9,6 +9,7 @@ import dev.speicherd.codec.speicher.SpeicherFrameReader;
 import dev.speicherd.codec.speicher.SpeicherFrameWriter;
 import dev.speicherd.codec.speicher.SpeicherResponse;
 import dev.speicherd.server.ServerContext;
+import dev.speicherd.server.SessionOutput;
 import dev.speicherd.server.ConnectionStats;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -27,6 +28,7 @@ final class SpeicherSession {
     private final SpeicherFrameReader reader;
     private final SpeicherFrameWriter writer;
     private final ServerContext context;
+    private final SessionOutput output;
     private final ConnectionStats stats;
     /** Read once per connection: with {@code -vv} every request is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
@@ -36,18 +38,19 @@ final class SpeicherSession {
         this.reader = new SpeicherFrameReader(in, context.config().maxFrameBytes());
         this.writer = new SpeicherFrameWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
         this.context = context;
-        this.stats = context.stats().open();
+        this.output = new SessionOutput(context, writer::flush, reader::bytesRead, writer::bytesWritten);
+        this.stats = output.stats();
     }
 
     /** Serves requests until the client hangs up (returns) or the stream breaks (returns or throws). */
     void run() throws IOException {
-        try {
+        try (output) {
             while (true) {
                 SpeicherResponse response;
                 try {
                     SpeicherCommand command = reader.read();
                     if (command == null) {
-                        flush();
+                        output.flush();
                         return;
                     }
                     if (trace) {
@@ -62,47 +65,25 @@ final class SpeicherSession {
                         case ProtocolException.BrokenStream broken -> {
                             LOG.log(DEBUG, "closing: {0}", broken.getMessage());
                             answer(response);
-                            flush();
+                            output.flush();
                             return;
                         }
                     }
                 } catch (IOException e) {
-                    // Cut off inside a frame, idle too long, or reset: the whole requests before
-                    // it are still owed their answers, if the socket takes them.
-                    flushOwedAnswers(e);
+                    // Cut off inside a frame, idle too long, or reset.
+                    output.flushOwed(e);
                     throw e;
                 }
                 answer(response);
                 if (in.available() == 0) {
-                    flush();
+                    output.flush();
                 }
             }
-        } finally {
-            count();
-            context.stats().close(stats);
         }
     }
 
     private void answer(SpeicherResponse response) throws IOException {
         stats.speicherRequests.increment();
         writer.write(response);
-    }
-
-    private void flush() throws IOException {
-        writer.flush();
-        count();
-    }
-
-    private void flushOwedAnswers(IOException cause) {
-        try {
-            flush();
-        } catch (IOException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
-    /** Brings the connection's traffic counters up to date. */
-    private void count() {
-        stats.traffic(reader.bytesRead(), writer.bytesWritten());
     }
 }
