@@ -23,6 +23,8 @@ final class ConfigParser {
     /** No size flag needs more than this (4 TiB); a larger one is a typo. */
     static final long MAX_SIZE = 1L << 42;
     static final long MAX_IDLE_TIMEOUT_SECONDS = 365L * 24 * 3600;
+    /** More event loops than this would be threads with nothing to do. */
+    static final int MAX_IO_THREADS = 256;
     /** Compacting below twice the live data would rewrite the log again and again. */
     static final long MIN_COMPACT_MULTIPLE = 2;
     static final long MAX_COMPACT_MULTIPLE = 100;
@@ -119,6 +121,7 @@ final class ConfigParser {
                 (int) maxItem,
                 values.get(Flag.MAX_CONNECTIONS, v -> integer(v, 1, 1_000_000)).intValue(),
                 Duration.ofSeconds(values.get(Flag.IDLE_TIMEOUT, v -> integer(v, 0, MAX_IDLE_TIMEOUT_SECONDS))),
+                values.get(Flag.IO_THREADS, v -> integer(v, 1, MAX_IO_THREADS)).intValue(),
                 Math.min(verbosity, 2));
         return new Request.Run(config, given.containsKey(Flag.LOG_REPAIR)
                 && !values.raw(Flag.LOG_REPAIR).equalsIgnoreCase("false"));

@@ -1,12 +1,14 @@
 package dev.speicherd.server;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * A connection's buffered input whose bulk read makes at most one read of the socket.
+ * A blocking connection's buffered input, whose bulk read makes at most one read of the socket
+ * and which counts the bytes received.
  *
  * <p>{@link BufferedInputStream#read(byte[], int, int)} keeps reading while the socket reports
  * bytes available, which costs an {@code ioctl(FIONREAD)} system call on every read that does
@@ -15,8 +17,20 @@ import java.util.Objects;
  */
 final class ConnectionInput extends BufferedInputStream {
 
+    private final Counted counted;
+
     ConnectionInput(InputStream socket, int bufferBytes) {
+        this(new Counted(socket), bufferBytes);
+    }
+
+    private ConnectionInput(Counted socket, int bufferBytes) {
         super(socket, bufferBytes);
+        this.counted = socket;
+    }
+
+    /** Returns the bytes received from the socket so far, buffered or not yet read. */
+    long received() {
+        return counted.received;
     }
 
     /**
@@ -83,5 +97,41 @@ final class ConnectionInput extends BufferedInputStream {
         System.arraycopy(buf, pos, b, off, n);
         pos += n;
         return n;
+    }
+
+    /** The socket's stream, counting what comes out of it. */
+    private static final class Counted extends FilterInputStream {
+
+        /** Only the connection's thread reads and writes it. */
+        private long received;
+
+        Counted(InputStream socket) {
+            super(socket);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                received++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                received += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            received += skipped;
+            return skipped;
+        }
     }
 }

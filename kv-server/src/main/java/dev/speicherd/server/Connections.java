@@ -5,31 +5,24 @@ import static java.lang.System.Logger.Level.TRACE;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.speicherd.codec.ProtocolException;
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The open connections of every listener: the permits that bound them, the virtual threads that
- * serve them, and the set of live sockets that shutdown closes.
+ * The open connections of every listener: the permits that bound them, the protocol each speaks,
+ * and the {@link Serving} that runs them (event loops, or a thread per connection).
  */
 final class Connections {
 
     private static final System.Logger LOG = System.getLogger(Connections.class.getName());
 
-    /** Input buffer per connection: a pipeline of small requests is read in few system calls. */
-    static final int INPUT_BUFFER_BYTES = 16 * 1024;
     /** How long, and how many bytes, a closing connection reads of what the client still sends. */
     static final Duration LINGER = Duration.ofSeconds(2);
     static final long LINGER_MAX_BYTES = 64L * 1024 * 1024;
@@ -37,112 +30,60 @@ final class Connections {
     private final ServerContext context;
     private final Map<Protocol, ProtocolHandler> handlers;
     private final Semaphore permits;
-    private final Set<Socket> live = ConcurrentHashMap.newKeySet();
-    private final ExecutorService threads =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("speicherd-conn-", 0).factory());
+    private final Serving serving;
 
-    Connections(ServerContext context, Map<Protocol, ProtocolHandler> handlers) {
+    /**
+     * Opens the connections' serving: event loops, except under the log engine's {@code fsync
+     * always}, where every write waits for its fsync and a thread per connection lets the waits
+     * of many connections share one fsync instead of stalling a loop.
+     */
+    Connections(ServerContext context, Map<Protocol, ProtocolHandler> handlers) throws IOException {
         this.context = context;
         this.handlers = Map.copyOf(handlers);
         this.permits = new Semaphore(context.config().maxConnections());
+        ServerConfig config = context.config();
+        this.serving = waitsForFsync(config) ? new ThreadServing(this) : new LoopServing(this, config);
+    }
+
+    /** Whether each write waits for its own fsync, which an event loop must not do. */
+    static boolean waitsForFsync(ServerConfig config) {
+        return config.engine() == ServerConfig.Engine.LOG && config.fsync() == ServerConfig.Fsync.ALWAYS;
     }
 
     /**
-     * Takes over a socket that was just accepted: serves it on a virtual thread, or refuses it
-     * in its port's protocol when every permit is taken.
+     * Takes over a socket that was just accepted: serves it, or refuses it in its port's
+     * protocol when every permit is taken.
      */
-    void open(Socket socket, Protocol portProtocol) {
+    void open(SocketChannel channel, Protocol portProtocol) {
         context.stats().totalConnections.increment();
         if (!permits.tryAcquire()) {
             context.stats().rejectedConnections.increment();
-            refuse(socket, portProtocol);
+            refuse(channel, portProtocol);
             return;
         }
-        live.add(socket);
         context.stats().currConnections.incrementAndGet();
-        try {
-            threads.execute(() -> serve(socket, portProtocol));
-        } catch (RuntimeException e) { // the executor is shut down: we are stopping
-            release(socket);
-            closeQuietly(socket);
-        }
+        serving.serve(channel, portProtocol);
     }
 
-    private void refuse(Socket socket, Protocol portProtocol) {
-        LOG.log(DEBUG, "refusing {0}: {1} connections open", socket.getRemoteSocketAddress(),
-                context.config().maxConnections());
-        try (socket) {
-            // A few bytes into a fresh socket's send buffer: this does not block the accept loop.
-            socket.getOutputStream().write(Refusals.tooManyConnections(portProtocol));
-        } catch (IOException e) {
-            LOG.log(TRACE, "refused client was already gone", e);
-        }
+    /** Opens a session in the protocol the client's first byte chose. */
+    Session open(Protocol protocol, Transport transport) {
+        return handlers.get(protocol).open(transport, context);
     }
 
-    private void serve(Socket socket, Protocol portProtocol) {
-        String peer = String.valueOf(socket.getRemoteSocketAddress());
-        LOG.log(DEBUG, "connection from {0}", peer);
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            Duration idle = context.config().idleTimeout();
-            if (!idle.isZero()) {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idle.toMillis()));
-            }
-            ConnectionInput in = new ConnectionInput(socket.getInputStream(), INPUT_BUFFER_BYTES);
-            int first = in.peek();
-            if (first < 0) {
-                return;
-            }
-            Protocol protocol = Protocol.of(first, portProtocol);
-            LOG.log(TRACE, "{0} speaks {1}", peer, protocol);
-            handlers.get(protocol).serve(in, socket.getOutputStream(), context);
-            lingerForUnreadInput(socket, in);
-        } catch (SocketTimeoutException e) {
-            LOG.log(DEBUG, "closing {0}: idle for {1}", peer, context.config().idleTimeout());
-        } catch (EOFException | SocketException e) {
-            LOG.log(DEBUG, "{0} went away: {1}", peer, e.getMessage());
-        } catch (ProtocolException e) {
-            LOG.log(DEBUG, "closing {0}: {1}", peer, e.getMessage());
-        } catch (IOException e) {
-            LOG.log(DEBUG, "connection from " + peer + " failed", e);
-        } catch (RuntimeException | Error e) {
-            LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
-        } finally {
-            release(socket);
-            LOG.log(DEBUG, "closed {0}", peer);
-        }
+    /** Serves a connection on the calling thread, which blocks on its input, until it ends. */
+    void serve(Protocol protocol, Transport transport) throws IOException {
+        handlers.get(protocol).serve(transport, context);
     }
 
-    /**
-     * Closing a socket with unread input makes the kernel send a reset, which can destroy the
-     * last answer before the client reads it (e.g. the error for an oversized frame). So when
-     * input is left over, we send our end-of-stream first and read what the client still sends,
-     * bounded in bytes and time, before the close.
-     */
-    private static void lingerForUnreadInput(Socket socket, BufferedInputStream in) throws IOException {
-        if (socket.isClosed() || (in.available() == 0 && socket.getInputStream().available() == 0)) {
-            return;
-        }
-        socket.shutdownOutput();
-        socket.setSoTimeout((int) LINGER.toMillis());
-        long deadline = System.nanoTime() + LINGER.toNanos();
-        byte[] sink = new byte[INPUT_BUFFER_BYTES];
-        long drained = 0;
-        try {
-            int n;
-            while (drained < LINGER_MAX_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) >= 0) {
-                drained += n;
-            }
-        } catch (SocketTimeoutException e) {
-            LOG.log(TRACE, "client kept the connection open after our end of stream");
-        }
+    /** The server these connections serve. */
+    ServerContext context() {
+        return context;
     }
 
-    private void release(Socket socket) {
-        if (live.remove(socket)) {
-            context.stats().currConnections.decrementAndGet();
-            permits.release();
-        }
+    /** Gives back a closed connection's permit. */
+    void release() {
+        context.stats().currConnections.decrementAndGet();
+        permits.release();
     }
 
     /**
@@ -153,27 +94,37 @@ final class Connections {
      * @return true when every connection finished within the grace period
      */
     boolean shutdown(Duration grace) throws InterruptedException {
-        threads.shutdown();
-        for (Socket socket : live) {
-            try {
-                socket.shutdownInput();
-            } catch (IOException e) {
-                closeQuietly(socket);
-            }
-        }
-        boolean clean = threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-        if (!clean) {
-            live.forEach(Connections::closeQuietly);
-            threads.awaitTermination(1, TimeUnit.SECONDS);
-        }
-        return clean;
+        return serving.shutdown(grace);
     }
 
-    private static void closeQuietly(Socket socket) {
+    /** Logs why a connection ended, at a level by cause: a client going away is no news. */
+    static void logEnd(String peer, Throwable e) {
+        switch (e) {
+            case SocketTimeoutException t -> LOG.log(DEBUG, "closing {0}: idle", peer);
+            case EOFException t -> LOG.log(DEBUG, "{0} went away: {1}", peer, t.getMessage());
+            case SocketException t -> LOG.log(DEBUG, "{0} went away: {1}", peer, t.getMessage());
+            case ProtocolException t -> LOG.log(DEBUG, "closing {0}: {1}", peer, t.getMessage());
+            case IOException t -> LOG.log(DEBUG, "connection from " + peer + " failed", t);
+            default -> LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
+        }
+    }
+
+    static void closeQuietly(SocketChannel channel) {
         try {
-            socket.close();
+            channel.close();
         } catch (IOException e) {
             LOG.log(TRACE, "close failed", e);
+        }
+    }
+
+    private void refuse(SocketChannel channel, Protocol portProtocol) {
+        LOG.log(DEBUG, "refusing {0}: {1} connections open", channel.socket().getRemoteSocketAddress(),
+                context.config().maxConnections());
+        try (channel) {
+            // A few bytes into a fresh socket's send buffer: this does not block the accept loop.
+            channel.write(ByteBuffer.wrap(Refusals.tooManyConnections(portProtocol)));
+        } catch (IOException e) {
+            LOG.log(TRACE, "refused client was already gone", e);
         }
     }
 }

@@ -33,6 +33,8 @@ enum Flag {
             "open connections; past it new ones are refused"),
     IDLE_TIMEOUT("--idle-timeout", null, "SECONDS", "0",
             "close connections idle this long; 0: never"),
+    IO_THREADS("--io-threads", "-t", "N", String.valueOf(Runtime.getRuntime().availableProcessors()),
+            "event-loop threads serving connections (default: the processors)"),
     VERBOSE("-v", null, null, null,
             "more logging (-vv: even more)"),
     VERSION("--version", null, null, null,

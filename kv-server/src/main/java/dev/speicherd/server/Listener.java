@@ -6,8 +6,8 @@ import static java.lang.System.Logger.Level.WARNING;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 
 /**
  * One listening port: a named platform thread that accepts connections and hands each to {@link
@@ -24,11 +24,11 @@ final class Listener implements AutoCloseable {
     static final long ACCEPT_RETRY_MILLIS = 50;
 
     private final Protocol protocol;
-    private final ServerSocket socket;
+    private final ServerSocketChannel socket;
     private final Connections connections;
     private final Thread acceptor;
 
-    private Listener(Protocol protocol, ServerSocket socket, Connections connections) {
+    private Listener(Protocol protocol, ServerSocketChannel socket, Connections connections) {
         this.protocol = protocol;
         this.socket = socket;
         this.connections = connections;
@@ -44,9 +44,9 @@ final class Listener implements AutoCloseable {
      */
     static Listener open(Protocol protocol, InetAddress address, int port, Connections connections)
             throws IOException {
-        ServerSocket socket = new ServerSocket();
+        ServerSocketChannel socket = ServerSocketChannel.open();
         try {
-            socket.setReuseAddress(true);
+            socket.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
             socket.bind(new InetSocketAddress(address, port), BACKLOG);
         } catch (IOException e) {
             socket.close();
@@ -60,16 +60,16 @@ final class Listener implements AutoCloseable {
 
     /** The address actually bound. */
     InetSocketAddress address() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return (InetSocketAddress) socket.socket().getLocalSocketAddress();
     }
 
     private void acceptLoop() {
-        while (!socket.isClosed()) {
-            Socket client;
+        while (socket.isOpen()) {
+            SocketChannel client;
             try {
                 client = socket.accept();
             } catch (IOException e) {
-                if (socket.isClosed()) {
+                if (!socket.isOpen()) {
                     return;
                 }
                 LOG.log(WARNING, "accept failed on " + address() + ", retrying", e);

@@ -1,27 +1,39 @@
 package dev.speicherd.server;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 
 /**
- * One wire protocol's side of a connection: reads requests from {@code in}, carries them out
- * against the context's store, and writes the replies to {@code out}, until the client hangs up,
- * quits, or sends something after which the connection cannot go on.
+ * One wire protocol's side of a connection: opens the {@link Session} that reads its requests,
+ * carries them out against the context's store, and writes the replies.
  *
- * <p>A handler is shared by every connection of its protocol and keeps per-connection state in
- * locals only. It runs on the connection's own virtual thread, so it blocks freely. It does not
- * close the streams: the connection that called it does, on every path.
+ * <p>A handler is stateless and shared by every connection of its protocol; each connection's
+ * state lives in its session. It does not close the transport: the connection does, on every
+ * path.
  */
 public interface ProtocolHandler {
 
     /**
-     * Serves one connection.
+     * Opens a session on a connection.
      *
-     * @param in the connection's input, buffered; the protocol selector has only peeked at it
-     * @param out the connection's raw output; the handler buffers and flushes it as it sees fit
+     * @param transport the connection's buffered streams; the protocol selector has only peeked at
+     *     the input
+     * @param context the store, clock, configuration and counters of this server
+     * @return the session
+     */
+    Session open(Transport transport, ServerContext context);
+
+    /**
+     * Serves a connection on the calling thread, which blocks on its input, until it ends.
+     *
+     * @param transport the connection's buffered, blocking streams
      * @param context the store, clock, configuration and counters of this server
      * @throws IOException when the connection fails; the caller closes it and logs by type
      */
-    void serve(BufferedInputStream in, OutputStream out, ServerContext context) throws IOException;
+    default void serve(Transport transport, ServerContext context) throws IOException {
+        try (Session session = open(transport, context)) {
+            while (session.serveOne()) {
+                // one request at a time, until the session says the connection ends
+            }
+        }
+    }
 }

@@ -52,7 +52,13 @@ final class Server {
     static Server start(ServerConfig config, Store store, Clock clock, Map<Protocol, ProtocolHandler> handlers)
             throws IOException {
         ServerContext context = new ServerContext(store, clock, config, new ServerStats(clock.millis()));
-        Connections connections = new Connections(context, handlers);
+        Connections connections;
+        try {
+            connections = new Connections(context, handlers);
+        } catch (IOException e) {
+            store.close();
+            throw e;
+        }
         List<Listener> listeners = new ArrayList<>();
         Map<Protocol, Integer> ports = new EnumMap<>(Protocol.class);
         ports.put(Protocol.SPEICHER, config.speicherPort());
@@ -66,6 +72,11 @@ final class Server {
         } catch (IOException e) {
             for (Listener listener : listeners) {
                 listener.close();
+            }
+            try {
+                connections.shutdown(Duration.ZERO);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
             store.close();
             throw e;

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param maxItemBytes the largest value a client may store
  * @param maxConnections open connections; past it new ones are refused
  * @param idleTimeout how long a connection may stay silent; {@link Duration#ZERO} for ever
+ * @param ioThreads the event loops that serve connections (not used under the log engine's {@code
+ *     fsync always}, where each connection has a thread of its own)
  * @param verbosity 0 normal, 1 for {@code -v}, 2 for {@code -vv}
  */
 public record ServerConfig(
@@ -34,6 +36,7 @@ public record ServerConfig(
         int maxItemBytes,
         int maxConnections,
         Duration idleTimeout,
+        int ioThreads,
         int verbosity) {
 
     /** The storage engines. */

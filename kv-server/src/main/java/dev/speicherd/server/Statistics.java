@@ -91,7 +91,7 @@ public final class Statistics {
         add(out, "bytes_read", s.sum(c -> c.bytesRead));
         add(out, "bytes_written", s.sum(c -> c.bytesWritten));
         add(out, "limit_maxbytes", store.limitBytes());
-        add(out, "threads", Runtime.getRuntime().availableProcessors());
+        add(out, "threads", ioThreads(context.config()));
         add(out, "bytes", store.bytes());
         add(out, "curr_items", store.currItems());
         add(out, "total_items", store.totalItems());
@@ -104,6 +104,7 @@ public final class Statistics {
         ServerConfig c = context.config();
         add(out, "maxbytes", context.store().stats().limitBytes());
         add(out, "maxconns", c.maxConnections());
+        add(out, "num_threads", ioThreads(c));
         add(out, "tcpport", c.memcachedPort());
         add(out, "speicher_port", c.speicherPort());
         add(out, "inter", c.listen().getHostAddress());
@@ -117,6 +118,11 @@ public final class Statistics {
         add(out, "engine", c.engine().name().toLowerCase(Locale.ROOT));
         add(out, "data_dir", c.dataDir());
         add(out, "fsync", c.fsync().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The threads serving connections: the event loops, or the virtual threads' carriers. */
+    private static int ioThreads(ServerConfig config) {
+        return Connections.waitsForFsync(config) ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
     }
 
     private static void items(ServerContext context, List<Stat> out) {

@@ -57,7 +57,6 @@ public final class MemcachedBinaryReader {
     private final byte[] buf = new byte[BUFFER_BYTES];
     private int pos;
     private int limit;
-    private long bytesRead;
 
     // The header of the request being read.
     private ReplyTo to;
@@ -149,12 +148,22 @@ public final class MemcachedBinaryReader {
     }
 
     /**
-     * Returns how many bytes this reader has taken from the stream, skipped bodies included.
+     * Returns how many bytes this reader has taken from the stream and not yet parsed: where the
+     * next request begins is that many bytes before the stream's position.
      *
      * @return bytes
      */
-    public long bytesRead() {
-        return bytesRead;
+    public int unread() {
+        return limit - pos;
+    }
+
+    /**
+     * Forgets the bytes taken from the stream and not yet parsed, and any request half read: for
+     * a caller that rewinds the stream to where the next request begins, and reads it again once
+     * more of it has arrived.
+     */
+    public void forgetUnread() {
+        pos = limit = 0;
     }
 
     // ---- requests, checked as memcached's dispatch_bin_command checks them
@@ -311,7 +320,6 @@ public final class MemcachedBinaryReader {
         pos += buffered;
         if (buffered < length) {
             int n = in.readNBytes(value, buffered, length - buffered);
-            bytesRead += n;
             if (n < length - buffered) {
                 throw new EOFException("end of stream after " + (buffered + n) + " of " + length + " value bytes");
             }
@@ -329,7 +337,6 @@ public final class MemcachedBinaryReader {
             } catch (EOFException e) {
                 throw new EOFException("end of stream inside a skipped body of " + n + " bytes");
             }
-            bytesRead += rest;
         }
     }
 
@@ -353,7 +360,6 @@ public final class MemcachedBinaryReader {
                 throw new EOFException("end of stream after " + limit + " of " + n + " bytes");
             }
             limit += read;
-            bytesRead += read;
         }
         return true;
     }

@@ -53,7 +53,6 @@ public final class MemcachedTextReader {
     private byte[] buf = new byte[INITIAL_BUFFER_BYTES];
     private int pos;
     private int limit;
-    private long bytesRead;
 
     private int lineStart;
     private int lineEnd;
@@ -134,9 +133,21 @@ public final class MemcachedTextReader {
         return pos < limit;
     }
 
-    /** Bytes taken from the stream so far. */
-    public long bytesRead() {
-        return bytesRead;
+    /**
+     * Returns how many bytes this reader has taken from the stream and not yet parsed: where the
+     * next request begins is that many bytes before the stream's position.
+     */
+    public int unread() {
+        return limit - pos;
+    }
+
+    /**
+     * Forgets the bytes taken from the stream and not yet parsed, and any request half read: for
+     * a caller that rewinds the stream to where the next request begins, and reads it again once
+     * more of it has arrived.
+     */
+    public void forgetUnread() {
+        pos = limit = 0;
     }
 
     // ---- commands
@@ -474,7 +485,6 @@ public final class MemcachedTextReader {
             return false;
         }
         limit += n;
-        bytesRead += n;
         return true;
     }
 
@@ -486,7 +496,6 @@ public final class MemcachedTextReader {
         pos += buffered;
         if (buffered < length) {
             int n = in.readNBytes(data, buffered, length - buffered);
-            bytesRead += n;
             if (n < length - buffered) {
                 throw new EOFException("connection closed inside a data block");
             }
@@ -514,7 +523,6 @@ public final class MemcachedTextReader {
         pos += (int) buffered;
         if (buffered < n) {
             in.skipNBytes(n - buffered);
-            bytesRead += n - buffered;
         }
     }
 

@@ -48,8 +48,6 @@ public final class SpeicherFrameReader {
     /** The value's compact text, and room to decode the key and member names in after it. */
     private final JsonBuffer text = new JsonBuffer(INITIAL_BUFFER_BYTES);
     private final JsonCompactor compactor = new JsonCompactor(text);
-    private long bytesRead;
-
     /**
      * Creates a reader.
      *
@@ -99,15 +97,6 @@ public final class SpeicherFrameReader {
         }
     }
 
-    /**
-     * Returns how many bytes this reader has taken from the stream.
-     *
-     * @return bytes, headers included
-     */
-    public long bytesRead() {
-        return bytesRead;
-    }
-
     private boolean readHeader() throws IOException {
         int filled = 0;
         while (filled < header.length) {
@@ -119,7 +108,6 @@ public final class SpeicherFrameReader {
                 throw new EOFException("end of stream after " + filled + " of 4 frame header bytes");
             }
             filled += n;
-            bytesRead += n;
         }
         return true;
     }
@@ -135,7 +123,6 @@ public final class SpeicherFrameReader {
                 throw new EOFException("end of stream after " + filled + " of " + length + " frame bytes");
             }
             filled += n;
-            bytesRead += n;
         }
     }
 

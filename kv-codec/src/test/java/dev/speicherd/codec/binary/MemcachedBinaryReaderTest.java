@@ -73,7 +73,6 @@ class MemcachedBinaryReaderTest {
         assertEquals(new Store(new ReplyTo(0x01, 0x01020304), WriteMode.SET, K, 0xcafe, 300, 0, V, false), r.read());
         assertEquals(new Get(new ReplyTo(0x00, 0x01020305), K, false, false), r.read());
         assertNull(r.read(), "clean end of stream between requests");
-        assertEquals(wire.length, r.bytesRead());
     }
 
     @Test
@@ -146,7 +145,6 @@ class MemcachedBinaryReaderTest {
         assertEquals(new Get(to(0x0c), utf8("key"), true, false), r.read());
         assertEquals(new NoOp(to(0x0a)), r.read());
         assertNull(r.read());
-        assertEquals(wire.length, r.bytesRead());
     }
 
     @Test
@@ -182,7 +180,6 @@ class MemcachedBinaryReaderTest {
                 new SequenceInputStream(Collections.enumeration(parts)), LIMIT);
         assertEquals(new TooLarge(to(0x01), WriteMode.SET, K), r.read());
         assertEquals(new NoOp(to(0x0a)), r.read());
-        assertEquals(head.length + valueLength + 24, r.bytesRead());
     }
 
     @Test

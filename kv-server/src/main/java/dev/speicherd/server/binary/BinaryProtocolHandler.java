@@ -2,9 +2,8 @@ package dev.speicherd.server.binary;
 
 import dev.speicherd.server.ProtocolHandler;
 import dev.speicherd.server.ServerContext;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.speicherd.server.Session;
+import dev.speicherd.server.Transport;
 
 /**
  * Serves memcached's binary protocol against the shared store. A request whose sizes do not fit
@@ -21,7 +20,7 @@ public final class BinaryProtocolHandler implements ProtocolHandler {
     public BinaryProtocolHandler() {}
 
     @Override
-    public void serve(BufferedInputStream in, OutputStream out, ServerContext context) throws IOException {
-        new BinarySession(in, out, context).run();
+    public Session open(Transport transport, ServerContext context) {
+        return new BinarySession(transport, context);
     }
 }

@@ -2,9 +2,8 @@ package dev.speicherd.server.memcached;
 
 import dev.speicherd.server.ProtocolHandler;
 import dev.speicherd.server.ServerContext;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.speicherd.server.Session;
+import dev.speicherd.server.Transport;
 
 /**
  * Serves memcached's text protocol, classic and meta commands, against the shared store. A
@@ -21,7 +20,7 @@ public final class MemcachedProtocolHandler implements ProtocolHandler {
     public MemcachedProtocolHandler() {}
 
     @Override
-    public void serve(BufferedInputStream in, OutputStream out, ServerContext context) throws IOException {
-        new MemcachedSession(in, out, context).run();
+    public Session open(Transport transport, ServerContext context) {
+        return new MemcachedSession(transport, context);
     }
 }

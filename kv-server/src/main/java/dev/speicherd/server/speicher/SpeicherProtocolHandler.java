@@ -2,9 +2,8 @@ package dev.speicherd.server.speicher;
 
 import dev.speicherd.server.ProtocolHandler;
 import dev.speicherd.server.ServerContext;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.speicherd.server.Session;
+import dev.speicherd.server.Transport;
 
 /**
  * Serves the speicher protocol: reads a frame, carries it out against the store, writes the
@@ -25,7 +24,7 @@ public final class SpeicherProtocolHandler implements ProtocolHandler {
     public SpeicherProtocolHandler() {}
 
     @Override
-    public void serve(BufferedInputStream in, OutputStream out, ServerContext context) throws IOException {
-        new SpeicherSession(in, out, context).run();
+    public Session open(Transport transport, ServerContext context) {
+        return new SpeicherSession(transport, context);
     }
 }

@@ -8,23 +8,20 @@ import dev.speicherd.codec.speicher.SpeicherCommand;
 import dev.speicherd.codec.speicher.SpeicherFrameReader;
 import dev.speicherd.codec.speicher.SpeicherFrameWriter;
 import dev.speicherd.codec.speicher.SpeicherResponse;
-import dev.speicherd.server.ServerContext;
-import dev.speicherd.server.SessionOutput;
 import dev.speicherd.server.ConnectionStats;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import dev.speicherd.server.ServerContext;
+import dev.speicherd.server.Session;
+import dev.speicherd.server.SessionOutput;
+import dev.speicherd.server.Transport;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 
 /** One speicher connection: its reader, its writer and its counters. */
-final class SpeicherSession {
+final class SpeicherSession implements Session {
 
     private static final System.Logger LOG = System.getLogger(SpeicherSession.class.getName());
 
-    /** Output buffer per connection: room for a pipelined batch of small answers. */
-    static final int OUTPUT_BUFFER_BYTES = 16 * 1024;
-
-    private final BufferedInputStream in;
+    private final InputStream in;
     private final SpeicherFrameReader reader;
     private final SpeicherFrameWriter writer;
     private final ServerContext context;
@@ -33,53 +30,65 @@ final class SpeicherSession {
     /** Read once per connection: with {@code -vv} every request is logged. */
     private final boolean trace = LOG.isLoggable(TRACE);
 
-    SpeicherSession(BufferedInputStream in, OutputStream out, ServerContext context) {
-        this.in = in;
+    SpeicherSession(Transport transport, ServerContext context) {
+        this.in = transport.in();
         this.reader = new SpeicherFrameReader(in, context.config().maxFrameBytes());
-        this.writer = new SpeicherFrameWriter(new BufferedOutputStream(out, OUTPUT_BUFFER_BYTES));
+        this.writer = new SpeicherFrameWriter(transport.out());
         this.context = context;
-        this.output = new SessionOutput(context, writer::flush, reader::bytesRead, writer::bytesWritten);
+        this.output = new SessionOutput(context, writer::flush, transport.bytesReceived(), writer::bytesWritten);
         this.stats = output.stats();
     }
 
-    /** Serves requests until the client hangs up (returns) or the stream breaks (returns or throws). */
-    void run() throws IOException {
-        try (output) {
-            while (true) {
-                SpeicherResponse response;
-                try {
-                    SpeicherCommand command = reader.read();
-                    if (command == null) {
-                        output.flush();
-                        return;
-                    }
-                    if (trace) {
-                        LOG.log(TRACE, "request {0}", command);
-                    }
-                    response = SpeicherDispatch.execute(command, context, stats);
-                } catch (ProtocolException e) {
-                    response = new SpeicherResponse.BadRequest(e.getMessage());
-                    switch (e) {
-                        case ProtocolException.MalformedRequest wrong ->
-                                LOG.log(DEBUG, "bad request: {0}", wrong.getMessage());
-                        case ProtocolException.BrokenStream broken -> {
-                            LOG.log(DEBUG, "closing: {0}", broken.getMessage());
-                            answer(response);
-                            output.flush();
-                            return;
-                        }
-                    }
-                } catch (IOException e) {
-                    // Cut off inside a frame, idle too long, or reset.
-                    output.flushOwed(e);
-                    throw e;
-                }
-                answer(response);
-                if (in.available() == 0) {
+    @Override
+    public boolean serveOne() throws IOException {
+        SpeicherResponse response;
+        try {
+            SpeicherCommand command = reader.read();
+            if (command == null) {
+                output.flush();
+                return false;
+            }
+            if (trace) {
+                LOG.log(TRACE, "request {0}", command);
+            }
+            response = SpeicherDispatch.execute(command, context, stats);
+        } catch (ProtocolException e) {
+            response = new SpeicherResponse.BadRequest(e.getMessage());
+            switch (e) {
+                case ProtocolException.MalformedRequest wrong -> LOG.log(DEBUG, "bad request: {0}", wrong.getMessage());
+                case ProtocolException.BrokenStream broken -> {
+                    LOG.log(DEBUG, "closing: {0}", broken.getMessage());
+                    answer(response);
                     output.flush();
+                    return false;
                 }
             }
+        } catch (IOException e) {
+            // Cut off inside a frame, idle too long, reset, or (on an event loop) not all in.
+            output.flushOwed(e);
+            throw e;
         }
+        answer(response);
+        if (in.available() == 0) {
+            output.flush();
+        }
+        return true;
+    }
+
+    /** The speicher reader keeps no bytes of its own: it reads a frame's exact length. */
+    @Override
+    public int unread() {
+        return 0;
+    }
+
+    @Override
+    public void forgetUnread() {
+        // nothing of its own to forget
+    }
+
+    @Override
+    public void close() {
+        output.close();
     }
 
     private void answer(SpeicherResponse response) throws IOException {

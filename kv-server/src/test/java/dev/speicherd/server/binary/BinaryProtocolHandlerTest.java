@@ -20,6 +20,7 @@ import dev.speicherd.api.Store;
 import dev.speicherd.server.ServerConfig;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.Transport;
 import dev.speicherd.server.binary.Packets.Response;
 import dev.speicherd.storage.MemoryStore;
 import java.io.BufferedInputStream;
@@ -54,7 +55,7 @@ class BinaryProtocolHandlerTest {
 
     private static ServerConfig config() {
         return new ServerConfig(14567, 11211, InetAddress.getLoopbackAddress(), ServerConfig.Engine.MEMORY,
-                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, Duration.ZERO, 0);
+                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, Duration.ZERO, 1, 0);
     }
 
     private Store failable(Store store) {
@@ -75,7 +76,7 @@ class BinaryProtocolHandlerTest {
     /** Serves {@code input} as one connection and returns the responses. */
     private List<Response> converse(byte[] input) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new BinaryProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(input)), out, context);
+        new BinaryProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(input), out), context);
         return responses(out.toByteArray());
     }
 
@@ -372,7 +373,7 @@ class BinaryProtocolHandlerTest {
                 writes[0]++;
             }
         };
-        new BinaryProtocolHandler().serve(new BufferedInputStream(input, 24), socket, context);
+        new BinaryProtocolHandler().serve(Transport.blocking(input, socket), context);
         return writes[0];
     }
 

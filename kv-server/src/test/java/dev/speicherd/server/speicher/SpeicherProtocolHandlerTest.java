@@ -14,6 +14,7 @@ import dev.speicherd.storage.MemoryStore;
 import dev.speicherd.server.ServerConfig;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
+import dev.speicherd.server.Transport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +49,7 @@ class SpeicherProtocolHandlerTest {
 
     private static ServerConfig config() {
         return new ServerConfig(14567, 11211, InetAddress.getLoopbackAddress(), ServerConfig.Engine.MEMORY,
-                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, Duration.ZERO, 0);
+                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, Duration.ZERO, 1, 0);
     }
 
     private static byte[] frame(String json) {
@@ -79,7 +80,7 @@ class SpeicherProtocolHandlerTest {
     /** Serves {@code input} as one connection and returns the reply frames as text. */
     private List<String> converse(byte[] input) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(input)), out, context);
+        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(input), out), context);
         return replies(out.toByteArray()).stream().map(JsonObject::toString).toList();
     }
 
@@ -125,8 +126,8 @@ class SpeicherProtocolHandlerTest {
     void itemsWrittenOverMemcachedReadAsJson(String stored, String value) throws IOException {
         store.set("m".getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8), 7, Item.NEVER);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(
-                wire("{\"command\":\"GET\",\"key\":\"m\"}"))), out, context);
+        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(
+                wire("{\"command\":\"GET\",\"key\":\"m\"}")), out), context);
         byte[] reply = out.toByteArray();
         assertEquals("{\"status_code\":200,\"value\":" + value + "}",
                 new String(reply, 4, reply.length - 4, StandardCharsets.UTF_8));
@@ -193,7 +194,7 @@ class SpeicherProtocolHandlerTest {
         byte[] input = ByteBuffer.allocate(whole.length + 10).put(whole).put(cut, 0, 10).array();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThrows(EOFException.class, () -> new SpeicherProtocolHandler()
-                .serve(new BufferedInputStream(new ByteArrayInputStream(input)), out, context));
+                .serve(Transport.blocking(new ByteArrayInputStream(input), out), context));
         assertEquals(List.of("{\"status_code\":200}"), replies(out.toByteArray()).stream().map(JsonObject::toString).toList());
     }
 
@@ -208,7 +209,7 @@ class SpeicherProtocolHandlerTest {
                 "{\"command\":\"RST\"}",
                 "{\"command\":\"FOO\"}");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(input)), out, context);
+        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(input), out), context);
         ServerStats stats = context.stats();
         assertEquals(7, stats.sum(c -> c.speicherRequests));
         assertEquals(1, stats.sum(c -> c.cmdSet));
@@ -240,7 +241,7 @@ class SpeicherProtocolHandlerTest {
                 "{\"command\":\"SET\",\"key\":\"k\",\"value\":1}",
                 "{\"command\":\"GET\",\"key\":\"k\"}",
                 "{\"command\":\"DEL\",\"key\":\"k\"}");
-        new SpeicherProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(batch)), raw, context);
+        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(batch), raw), context);
         assertEquals(1, writes.size(), writes.toString());
     }
 
@@ -250,7 +251,7 @@ class SpeicherProtocolHandlerTest {
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket connection = listener.accept()) {
                     new SpeicherProtocolHandler().serve(
-                            new BufferedInputStream(connection.getInputStream()), connection.getOutputStream(), context);
+                            Transport.blocking(connection.getInputStream(), connection.getOutputStream()), context);
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
@@ -291,8 +292,8 @@ class SpeicherProtocolHandlerTest {
     @Test
     void replyBytesAreTheDocumentedFrames() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(new BufferedInputStream(new ByteArrayInputStream(
-                wire("{\"command\":\"RST\"}"))), out, context);
+        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(
+                wire("{\"command\":\"RST\"}")), out), context);
         assertArrayEquals(frame("{\"status_code\":200}"), out.toByteArray());
         assertTrue(Arrays.equals(new byte[] {0, 0, 0, 19}, Arrays.copyOf(out.toByteArray(), 4)));
     }

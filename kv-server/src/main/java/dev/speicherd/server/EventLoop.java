@@ -1,0 +1,164 @@
+package dev.speicherd.server;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One I/O thread and its selector, serving the connections handed to it from start to close: the
+ * thread reads, parses, runs each request against the store and writes the answers, and stays on
+ * the CPU while any connection has work. Other threads talk to it only through {@link #execute},
+ * which queues a task and wakes the selector.
+ */
+final class EventLoop implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    /** How often idle and lingering connections are looked at. */
+    static final long TICK_MILLIS = 250;
+    /** Where lingering connections' input is dropped; one per loop, as one connection reads at a time. */
+    private static final int SINK_BYTES = 16 * 1024;
+
+    private final Connections connections;
+    private final long idleNanos;
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** The loop's connections; only the loop's thread touches the set. */
+    private final Set<LoopConnection> open = new HashSet<>();
+    /** How many connections the loop has, including those queued to it, for shutdown to wait on. */
+    private final AtomicInteger count = new AtomicInteger();
+    private final ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
+    private volatile boolean running = true;
+    /** Set at shutdown: connections handed over after it are closed at once. */
+    private boolean inputEnded;
+    private long now = System.nanoTime();
+
+    EventLoop(Connections connections, Duration idleTimeout, int index) throws IOException {
+        this.connections = connections;
+        this.idleNanos = idleTimeout.toNanos();
+        this.selector = Selector.open();
+        this.thread = Thread.ofPlatform().name("speicherd-io-" + index).unstarted(this::run);
+        thread.start();
+    }
+
+    /** Hands a connection, just accepted and counted, to this loop. */
+    void add(SocketChannel channel, Protocol portProtocol) {
+        count.incrementAndGet();
+        execute(() -> register(channel, portProtocol));
+    }
+
+    /** Stops reading from every connection: requests already here are answered, then each closes. */
+    void endInput() {
+        execute(() -> {
+            inputEnded = true;
+            for (LoopConnection connection : new ArrayList<>(open)) {
+                connection.endInput(now);
+            }
+        });
+    }
+
+    /** Returns how many connections are open on this loop. */
+    int connections() {
+        return count.get();
+    }
+
+    /** Stops the loop, closing whatever connections it still has, and waits for its thread. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        selector.wakeup();
+        thread.join();
+    }
+
+    /** Called by a connection as it closes. */
+    void closed(LoopConnection connection) {
+        if (open.remove(connection)) {
+            count.decrementAndGet();
+        }
+    }
+
+    /** Returns the loop's scratch buffer for input that is read only to be dropped. */
+    ByteBuffer sink() {
+        return sink;
+    }
+
+    private void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    private void register(SocketChannel channel, Protocol portProtocol) {
+        LoopConnection connection;
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+            connection = new LoopConnection(this, connections, channel, key, portProtocol, now);
+            key.attach(connection);
+        } catch (IOException e) {
+            Connections.logEnd(String.valueOf(channel.socket().getRemoteSocketAddress()), e);
+            Connections.closeQuietly(channel);
+            count.decrementAndGet();
+            connections.release();
+            return;
+        }
+        open.add(connection);
+        if (inputEnded) {
+            connection.endInput(now);
+        }
+    }
+
+    private void run() {
+        long nextTick = now + TICK_MILLIS * 1_000_000;
+        try {
+            while (running) {
+                selector.select(this::ready, TICK_MILLIS);
+                now = System.nanoTime();
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    task.run();
+                }
+                if (now - nextTick >= 0) {
+                    nextTick = now + TICK_MILLIS * 1_000_000;
+                    for (LoopConnection connection : new ArrayList<>(open)) {
+                        connection.tick(now, idleNanos);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            LOG.log(ERROR, "bug: event loop " + thread.getName() + " failed", e);
+        } finally {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run(); // a connection handed over at the last moment is registered, then closed
+            }
+            for (LoopConnection connection : new ArrayList<>(open)) {
+                connection.close();
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(WARNING, "closing a selector failed", e);
+            }
+        }
+    }
+
+    private void ready(SelectionKey key) {
+        now = System.nanoTime();
+        ((LoopConnection) key.attachment()).ready(now);
+    }
+}

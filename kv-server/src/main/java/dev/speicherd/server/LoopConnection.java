@@ -1,0 +1,227 @@
+package dev.speicherd.server;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.TRACE;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One connection on an {@link EventLoop}: its input, its output, its session, and where it is in
+ * its life. When bytes arrive it answers every whole request they complete, then sends the
+ * answers in one write; a request not yet whole waits for the rest. While more answers wait to
+ * leave than {@link #HIGH_WATER_BYTES}, it reads no more requests, so a client that does not read
+ * cannot make the server buffer without end.
+ *
+ * <p>Used by its loop's thread only.
+ */
+final class LoopConnection {
+
+    private static final System.Logger LOG = System.getLogger(LoopConnection.class.getName());
+
+    /** Answers waiting to leave past which the connection stops taking requests. */
+    static final int HIGH_WATER_BYTES = 256 * 1024;
+
+    private enum State {
+        /** Taking requests. */
+        OPEN,
+        /** The session ended: sending what it owes, then closing or lingering. */
+        CLOSING,
+        /** Our end of stream is sent: reading and dropping what the client still sends. */
+        LINGERING,
+        CLOSED
+    }
+
+    private final EventLoop loop;
+    private final Connections connections;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final Protocol portProtocol;
+    private final String peer;
+    private final LoopInput in = new LoopInput();
+    private final LoopOutput out = new LoopOutput();
+    private Session session;
+    private State state = State.OPEN;
+    private long lastActive;
+    private long lingerDeadline;
+    private long lingered;
+
+    LoopConnection(EventLoop loop, Connections connections, SocketChannel channel, SelectionKey key,
+            Protocol portProtocol, long now) {
+        this.loop = loop;
+        this.connections = connections;
+        this.channel = channel;
+        this.key = key;
+        this.portProtocol = portProtocol;
+        this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
+        this.lastActive = now;
+        LOG.log(DEBUG, "connection from {0}", peer);
+    }
+
+    /** Handles what the selector found ready. */
+    void ready(long now) {
+        try {
+            int ops = key.readyOps();
+            if ((ops & SelectionKey.OP_WRITE) != 0 && out.send(channel) > 0) {
+                lastActive = now;
+            }
+            if (state == State.LINGERING) {
+                linger();
+                return;
+            }
+            if ((ops & SelectionKey.OP_READ) != 0 && takingInput() && in.receive(channel) > 0) {
+                lastActive = now;
+            }
+            serve(now);
+        } catch (IOException e) {
+            Connections.logEnd(peer, e);
+            close();
+        } catch (RuntimeException | Error e) {
+            LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
+            close();
+        }
+    }
+
+    /**
+     * Takes no more input, as at shutdown: the requests already here are answered, then the
+     * connection closes.
+     */
+    void endInput(long now) {
+        if (state != State.OPEN) {
+            return;
+        }
+        in.end();
+        try {
+            serve(now);
+        } catch (IOException e) {
+            Connections.logEnd(peer, e);
+            close();
+        } catch (RuntimeException | Error e) {
+            LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
+            close();
+        }
+    }
+
+    /** Closes the connection if it has been idle too long or has lingered long enough. */
+    void tick(long now, long idleNanos) {
+        if (state == State.LINGERING) {
+            if (now - lingerDeadline >= 0) {
+                LOG.log(TRACE, "client kept the connection open after our end of stream");
+                close();
+            }
+        } else if (idleNanos > 0 && now - lastActive >= idleNanos) {
+            LOG.log(DEBUG, "closing {0}: idle", peer);
+            close();
+        }
+    }
+
+    /** Closes the socket and gives back the connection's permit; later calls do nothing. */
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(TRACE, "close failed", e);
+        }
+        if (session != null) {
+            session.close();
+        }
+        loop.closed(this);
+        connections.release();
+        LOG.log(DEBUG, "closed {0}", peer);
+    }
+
+    private boolean takingInput() {
+        return state == State.OPEN && !in.ended() && out.pending() < HIGH_WATER_BYTES;
+    }
+
+    /** Answers the whole requests buffered, sends the answers, and says what to wait for next. */
+    private void serve(long now) throws IOException {
+        if (session == null && !identify()) {
+            return;
+        }
+        while (state == State.OPEN && out.pending() < HIGH_WATER_BYTES && in.ready()) {
+            boolean goOn;
+            try {
+                goOn = session.serveOne();
+            } catch (MoreInputNeeded e) {
+                in.rewind();
+                session.forgetUnread();
+                break;
+            } catch (java.io.EOFException e) {
+                // Cut off inside a request: what came before it is still owed.
+                Connections.logEnd(peer, e);
+                goOn = false;
+            }
+            in.commit(session.unread());
+            if (!goOn) {
+                state = State.CLOSING;
+            }
+        }
+        if (out.send(channel) > 0) {
+            lastActive = now;
+        }
+        if (state == State.CLOSING && out.pending() == 0) {
+            finish(now);
+            return;
+        }
+        int ops = (takingInput() ? SelectionKey.OP_READ : 0) | (out.pending() > 0 ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    /** Opens the session by the client's first byte; false when there is none yet, or never will be. */
+    private boolean identify() {
+        if (in.available() == 0) {
+            if (in.ended()) {
+                close();
+            }
+            return false;
+        }
+        Protocol protocol = Protocol.of(in.peek(), portProtocol);
+        LOG.log(TRACE, "{0} speaks {1}", peer, protocol);
+        session = connections.open(protocol, new Transport(in, out, in::received));
+        return true;
+    }
+
+    /**
+     * Closes after the session ended. Closing a socket with input unread makes the kernel send a
+     * reset, which can destroy the last answer before the client reads it; so when the client is
+     * still sending, our end of stream goes first, and what the client sends is read and dropped,
+     * for at most {@link Connections#LINGER} and {@link Connections#LINGER_MAX_BYTES}.
+     */
+    private void finish(long now) throws IOException {
+        boolean sending = !in.ended() && (in.available() > 0 || session.unread() > 0 || in.receive(channel) > 0);
+        if (!sending) {
+            close();
+            return;
+        }
+        channel.shutdownOutput();
+        state = State.LINGERING;
+        lingerDeadline = now + Connections.LINGER.toNanos();
+        key.interestOps(SelectionKey.OP_READ);
+    }
+
+    private void linger() throws IOException {
+        ByteBuffer sink = loop.sink();
+        int n;
+        while ((n = channel.read(sink.clear())) > 0) {
+            lingered += n;
+            if (lingered >= Connections.LINGER_MAX_BYTES) {
+                close();
+                return;
+            }
+        }
+        if (n < 0) {
+            close();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.speicherd.server;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An event-loop connection's input: the bytes received and not yet taken, which a session's
+ * reader reads as a stream that never blocks. When a reader asks for bytes that have not arrived,
+ * the stream throws {@link MoreInputNeeded}; the connection then {@linkplain #rewind() rewinds} it
+ * to where the request began and tries again once {@linkplain #ready() enough} has arrived: a
+ * request is parsed only when it is whole, and a large one is parsed once, not once per packet.
+ *
+ * <p>Three positions in the buffer: {@code start}, where the request being read begins;
+ * {@code cursor}, how far its reader has got; {@code end}, how far the bytes received go. The
+ * buffer grows only for a request that does not fit, which the protocols' own limits bound (the
+ * line length, the item size, the frame size), and shrinks back once it is empty. The rest of an
+ * oversized data block, which a reader skips, is dropped as it arrives rather than held.
+ *
+ * <p>Used by the connection's event loop thread only.
+ */
+final class LoopInput extends InputStream {
+
+    /** The buffer a connection starts with and shrinks back to; memcached's read buffer is 16 KiB too. */
+    static final int INITIAL_BYTES = 16 * 1024;
+
+    private byte[] buf = new byte[INITIAL_BYTES];
+    private int start;
+    private int cursor;
+    private int end;
+    /** The client sent its end of stream, or the server stopped reading: no byte will follow. */
+    private boolean ended;
+    /** Bytes from {@code start} that the last try at the request asked for; 0 after a whole one. */
+    private long needed;
+    /** Bytes of a skipped data block yet to arrive, dropped when they do. */
+    private long skipping;
+    /** Skipped by the request being read: counted in {@link #skipping} once it is whole. */
+    private long skippingNow;
+    private long received;
+
+    /**
+     * Reads what the channel has into the buffer: one read, which does not block.
+     *
+     * @return the bytes read, or -1 when the client sent its end of stream
+     */
+    int receive(ReadableByteChannel channel) throws IOException {
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            cursor -= start;
+            end -= start;
+            start = 0;
+        }
+        if (end == buf.length) {
+            buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * buf.length, needed)));
+        }
+        int n = channel.read(ByteBuffer.wrap(buf, end, buf.length - end));
+        if (n < 0) {
+            ended = true;
+            return -1;
+        }
+        received += n;
+        int kept = n;
+        if (skipping > 0) {
+            int dropped = (int) Math.min(skipping, n);
+            skipping -= dropped;
+            kept = n - dropped;
+            System.arraycopy(buf, end + dropped, buf, end, kept);
+        }
+        end += kept;
+        return n;
+    }
+
+    /** Takes no more input: what is buffered is still read, then the stream ends. */
+    void end() {
+        ended = true;
+    }
+
+    /** Whether the stream has ended: the client's end of stream came, or {@link #end} was called. */
+    boolean ended() {
+        return ended;
+    }
+
+    /** Whether a request may be read now: new bytes since the last try came, or the stream ended. */
+    boolean ready() {
+        return ended || end - start >= Math.max(needed, 1);
+    }
+
+    /**
+     * Marks the request just read as taken.
+     *
+     * @param unreadByReader bytes the reader took from this stream ahead of the request's end,
+     *     where the next request begins
+     */
+    void commit(int unreadByReader) {
+        start = cursor - unreadByReader;
+        needed = 0;
+        skipping += skippingNow;
+        skippingNow = 0;
+        if (start == end && buf.length > INITIAL_BYTES) {
+            buf = new byte[INITIAL_BYTES]; // a large request is over: do not keep its buffer
+            start = cursor = end = 0;
+        }
+    }
+
+    /** Goes back to where the request being read began, after it turned out incomplete. */
+    void rewind() {
+        cursor = start;
+        skippingNow = 0;
+    }
+
+    /** Returns the next byte without taking it; there must be one ({@link #available()}). */
+    int peek() {
+        return buf[cursor] & 0xFF;
+    }
+
+    /** Bytes received from the client so far. */
+    long received() {
+        return received;
+    }
+
+    // ---- InputStream, for the session's reader
+
+    @Override
+    public int read() throws IOException {
+        if (cursor == end) {
+            return endOrMore(1);
+        }
+        return buf[cursor++] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+            return 0;
+        }
+        if (cursor == end) {
+            return endOrMore(1);
+        }
+        int n = Math.min(len, end - cursor);
+        System.arraycopy(buf, cursor, b, off, n);
+        cursor += n;
+        return n;
+    }
+
+    @Override
+    public int readNBytes(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        int n = Math.min(len, end - cursor);
+        if (n < len && !ended) {
+            return endOrMore(len);
+        }
+        System.arraycopy(buf, cursor, b, off, n);
+        cursor += n;
+        return n;
+    }
+
+    @Override
+    public long skip(long n) {
+        long skipped = Math.max(0, Math.min(n, end - cursor));
+        cursor += (int) skipped;
+        return skipped;
+    }
+
+    /** Skips {@code n} bytes; those not yet here are dropped as they arrive. */
+    @Override
+    public void skipNBytes(long n) throws IOException {
+        long here = skip(n);
+        if (here < n) {
+            if (ended) {
+                throw new EOFException("end of stream after " + here + " of " + n + " skipped bytes");
+            }
+            skippingNow += n - here;
+        }
+    }
+
+    /** Bytes received and not yet taken by the reader. */
+    @Override
+    public int available() {
+        return end - cursor;
+    }
+
+    /** -1 at the end of the stream; otherwise records how many more bytes are wanted and throws. */
+    private int endOrMore(int wanted) throws MoreInputNeeded {
+        if (ended) {
+            return -1;
+        }
+        needed = (long) cursor - start + wanted;
+        throw new MoreInputNeeded();
+    }
+}

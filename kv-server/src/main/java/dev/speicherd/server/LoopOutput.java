@@ -1,0 +1,90 @@
+package dev.speicherd.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An event-loop connection's output: the answers a session writes, held until the loop {@linkplain
+ * #send sends} them after the batch of requests that produced them. {@link #flush()} does nothing,
+ * so a pipeline is answered in one write however often the session flushes. What the socket does
+ * not take at once waits here; the connection reads no more requests while {@link #pending()} is
+ * over its high-water mark.
+ *
+ * <p>Used by the connection's event loop thread only.
+ */
+final class LoopOutput extends OutputStream {
+
+    /** The buffer a connection starts with and shrinks back to once a large answer has left. */
+    static final int INITIAL_BYTES = 16 * 1024;
+
+    private byte[] buf = new byte[INITIAL_BYTES];
+    private int start;
+    private int end;
+
+    @Override
+    public void write(int b) throws IOException {
+        room(1);
+        buf[end++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        room(len);
+        System.arraycopy(b, off, buf, end, len);
+        end += len;
+    }
+
+    /** Does nothing: the event loop sends the answers after each batch of requests. */
+    @Override
+    public void flush() {
+        // the loop sends what is here once the requests it has are answered
+    }
+
+    /** Bytes written and not yet sent. */
+    int pending() {
+        return end - start;
+    }
+
+    /**
+     * Sends what the socket takes now, without blocking.
+     *
+     * @return the bytes sent
+     */
+    int send(WritableByteChannel channel) throws IOException {
+        if (start == end) {
+            return 0;
+        }
+        int n = channel.write(ByteBuffer.wrap(buf, start, end - start));
+        start += n;
+        if (start == end) {
+            start = end = 0;
+            if (buf.length > INITIAL_BYTES) {
+                buf = new byte[INITIAL_BYTES]; // a large answer has left: do not keep its buffer
+            }
+        }
+        return n;
+    }
+
+    private void room(int len) throws IOException {
+        if (buf.length - end >= len) {
+            return;
+        }
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        if (buf.length - end < len) {
+            long size = Math.max(2L * buf.length, (long) end + len);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IOException("answers of " + size + " bytes would be pending on one connection");
+            }
+            buf = Arrays.copyOf(buf, (int) size);
+        }
+    }
+}
