@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.TRACE;
 import static java.lang.System.Logger.Level.WARNING;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -147,15 +148,39 @@ final class LoopConnection {
         if (session == null && !identify()) {
             return;
         }
-        while (state == State.OPEN && out.pending() < HIGH_WATER_BYTES && in.ready()) {
+        // Answer until the answers reach the high-water mark, send them, and go on while the
+        // socket took them and whole requests are still buffered.
+        do {
+            answerBuffered();
+            if (out.send(channel) > 0) {
+                lastActive = now;
+            }
+        } while (answering());
+        if (state == State.CLOSING && out.pending() == 0) {
+            finish(now);
+            return;
+        }
+        int ops = (takingInput() ? SelectionKey.OP_READ : 0) | (out.pending() > 0 ? SelectionKey.OP_WRITE : 0);
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    private boolean answering() {
+        return state == State.OPEN && out.pending() < HIGH_WATER_BYTES && in.ready();
+    }
+
+    /** Answers the requests buffered, up to the high-water mark of answers waiting to leave. */
+    private void answerBuffered() throws IOException {
+        while (answering()) {
             boolean goOn;
             try {
                 goOn = session.serveOne();
             } catch (MoreInputNeeded e) {
                 in.rewind();
                 session.forgetUnread();
-                break;
-            } catch (java.io.EOFException e) {
+                return;
+            } catch (EOFException e) {
                 // Cut off inside a request: what came before it is still owed.
                 Connections.logEnd(peer, e);
                 goOn = false;
@@ -164,17 +189,6 @@ final class LoopConnection {
             if (!goOn) {
                 state = State.CLOSING;
             }
-        }
-        if (out.send(channel) > 0) {
-            lastActive = now;
-        }
-        if (state == State.CLOSING && out.pending() == 0) {
-            finish(now);
-            return;
-        }
-        int ops = (takingInput() ? SelectionKey.OP_READ : 0) | (out.pending() > 0 ? SelectionKey.OP_WRITE : 0);
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
         }
     }
 

@@ -1,0 +1,221 @@
+package dev.speicherd.server;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.WritableByteChannel;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event loop's output: answers held in order until sent, what a full socket does not take
+ * kept for a later send, and an answer of several MiB held and delivered whole.
+ */
+final class LoopOutputTest {
+
+    /** A socket stand-in that takes at most {@code perCall} bytes per write, and keeps them. */
+    private static final class Peer implements WritableByteChannel {
+        final ByteArrayOutputStream got = new ByteArrayOutputStream();
+        int perCall;
+        int calls;
+
+        Peer(int perCall) {
+            this.perCall = perCall;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            calls++;
+            int n = Math.min(perCall, src.remaining());
+            byte[] b = new byte[n];
+            src.get(b);
+            got.writeBytes(b);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release
+        }
+    }
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 131 + seed + (i >>> 10));
+        }
+        return b;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
+    }
+
+    /** Sends until everything pending has left; returns the number of sends. */
+    private static int sendAll(LoopOutput out, WritableByteChannel channel) throws IOException {
+        int sends = 0;
+        while (out.pending() > 0) {
+            int n = out.send(channel);
+            assertTrue(n > 0, "a peer that always takes something took nothing");
+            sends++;
+        }
+        return sends;
+    }
+
+    @Test
+    void bytesWrittenAreSentInTheOrderWritten() throws IOException {
+        LoopOutput out = new LoopOutput();
+        Peer peer = new Peer(Integer.MAX_VALUE);
+        assertEquals(0, out.pending());
+        assertEquals(0, out.send(peer), "nothing to send");
+        assertEquals(0, peer.calls, "and the socket is not asked");
+
+        out.write('V');
+        out.write("ALUE k 0 3\r\n".getBytes(US_ASCII));
+        out.write("xxabcyy".getBytes(US_ASCII), 2, 3);
+        out.write("\r\nEND\r\n".getBytes(US_ASCII));
+        assertEquals(23, out.pending());
+        out.flush();
+        assertEquals(23, out.pending(), "flush sends nothing: the loop sends after the batch");
+        assertEquals(0, peer.calls);
+
+        assertEquals(23, out.send(peer));
+        assertEquals(0, out.pending());
+        assertEquals("VALUE k 0 3\r\nabc\r\nEND\r\n", peer.got.toString(US_ASCII));
+        assertEquals(0, out.send(peer));
+    }
+
+    @Test
+    void whatTheSocketDoesNotTakeStaysPendingAndALaterSendDeliversIt() throws IOException {
+        LoopOutput out = new LoopOutput();
+        Peer peer = new Peer(1000);
+        byte[] first = pattern(10_000, 1);
+        out.write(first);
+
+        assertEquals(1000, out.send(peer));
+        assertEquals(9000, out.pending());
+        assertEquals(1000, out.send(peer));
+        assertEquals(8000, out.pending());
+
+        // Answers written while some are still pending go after them.
+        byte[] second = pattern(12_000, 2);
+        out.write(second);
+        out.write(77);
+        assertEquals(8000 + 12_000 + 1, out.pending());
+
+        peer.perCall = 3333;
+        sendAll(out, peer);
+        assertEquals(0, out.pending());
+        assertArrayEquals(concat(first, second, new byte[] {77}), peer.got.toByteArray(), "byte for byte, in order");
+    }
+
+    @Test
+    void writesThatWouldOverrunTheBufferAfterAPartialSendKeepTheOrder() throws IOException {
+        LoopOutput out = new LoopOutput();
+        Peer peer = new Peer(LoopOutput.INITIAL_BYTES - 10);
+        byte[] a = pattern(LoopOutput.INITIAL_BYTES - 5, 3); // nearly fills the first buffer
+        out.write(a);
+        out.send(peer); // all but 5 leave: the 5 are at the buffer's far end
+        assertEquals(5, out.pending());
+        byte[] b = pattern(LoopOutput.INITIAL_BYTES - 100, 4); // fits only once the 5 move to the front
+        out.write(b);
+        byte[] c = pattern(3 * LoopOutput.INITIAL_BYTES, 5); // needs a larger buffer
+        out.write(c);
+        sendAll(out, peer);
+        assertArrayEquals(concat(a, b, c), peer.got.toByteArray());
+    }
+
+    @Test
+    void aNonBlockingPipeThatFillsLeavesTheRestPendingUntilItIsDrained() throws IOException {
+        Pipe pipe = Pipe.open();
+        try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
+            sink.configureBlocking(false);
+            LoopOutput out = new LoopOutput();
+            byte[] answers = pattern(2 * 1024 * 1024 + 3, 6);
+            out.write(answers);
+
+            int sent = out.send(sink);
+            assertTrue(sent > 0, "the pipe takes something");
+            while (out.send(sink) > 0) {
+                // fill the pipe as far as it goes
+            }
+            int pending = out.pending();
+            assertTrue(pending > 0, "a pipe does not take 2 MiB at once");
+            assertEquals(0, out.send(sink), "the pipe is full");
+            assertEquals(pending, out.pending());
+
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            while (got.size() < answers.length) {
+                int n = source.read(chunk.clear()); // blocking: the pipe holds bytes, or the send below adds some
+                got.write(chunk.array(), 0, n);
+                out.send(sink);
+            }
+            assertEquals(0, out.pending());
+            assertArrayEquals(answers, got.toByteArray(), "byte for byte");
+
+            out.write("small".getBytes(US_ASCII));
+            assertEquals(5, out.send(sink), "after a large answer, a small one");
+            assertEquals(5, source.read(chunk.clear()));
+            assertEquals("small", new String(chunk.array(), 0, 5, US_ASCII));
+        }
+    }
+
+    @Test
+    void aWriteOfSeveralMebibytesIsHeldWholeAndDeliveredWhole() throws IOException {
+        LoopOutput out = new LoopOutput();
+        byte[] header = "VALUE big 0 6291456\r\n".getBytes(US_ASCII);
+        byte[] value = pattern(6 * 1024 * 1024, 7);
+        byte[] trailer = "\r\nEND\r\n".getBytes(US_ASCII);
+        out.write(header);
+        out.write(value);
+        out.write(trailer);
+        int total = header.length + value.length + trailer.length;
+        assertEquals(total, out.pending(), "held whole, however small the first buffer");
+
+        Peer peer = new Peer(256 * 1024);
+        int sends = sendAll(out, peer);
+        assertTrue(sends >= total / (256 * 1024), "sends: " + sends);
+        assertArrayEquals(concat(header, value, trailer), peer.got.toByteArray());
+
+        // The buffer went back to its first size; answers after it still go out in order.
+        out.write("STORED\r\n".getBytes(US_ASCII));
+        out.write(pattern(LoopOutput.INITIAL_BYTES * 2, 8));
+        sendAll(out, peer);
+        byte[] all = peer.got.toByteArray();
+        byte[] tail = new byte[8 + LoopOutput.INITIAL_BYTES * 2];
+        System.arraycopy(all, total, tail, 0, tail.length);
+        assertArrayEquals(concat("STORED\r\n".getBytes(US_ASCII), pattern(LoopOutput.INITIAL_BYTES * 2, 8)), tail);
+        assertEquals(total + tail.length, all.length);
+    }
+
+    @Test
+    void manySmallWritesOfSeveralMebibytesInAllAreDeliveredInOrder() throws IOException {
+        LoopOutput out = new LoopOutput();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        for (int i = 0; i < 200_000; i++) {
+            byte[] line = ("VALUE k" + i + " 0 1\r\nx\r\n").getBytes(US_ASCII);
+            out.write(line);
+            expected.writeBytes(line);
+        }
+        assertTrue(expected.size() > 3 * 1024 * 1024);
+        assertEquals(expected.size(), out.pending());
+        Peer peer = new Peer(100_003);
+        sendAll(out, peer);
+        assertArrayEquals(expected.toByteArray(), peer.got.toByteArray());
+    }
+}
