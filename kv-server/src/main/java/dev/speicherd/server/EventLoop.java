@@ -46,6 +46,8 @@ final class EventLoop implements AutoCloseable {
     /** Set at shutdown: connections handed over after it are closed at once. */
     private boolean inputEnded;
     private long now = System.nanoTime();
+    /** Whether {@link #now} predates the select that just returned: read the clock once per batch. */
+    private boolean clockStale;
 
     EventLoop(Connections connections, Duration idleTimeout, int index) throws IOException {
         this.connections = connections;
@@ -126,6 +128,7 @@ final class EventLoop implements AutoCloseable {
         long nextTick = now + TICK_MILLIS * 1_000_000;
         try {
             while (running) {
+                clockStale = true;
                 selector.select(this::ready, TICK_MILLIS);
                 now = System.nanoTime();
                 Runnable task;
@@ -158,7 +161,10 @@ final class EventLoop implements AutoCloseable {
     }
 
     private void ready(SelectionKey key) {
-        now = System.nanoTime();
+        if (clockStale) {
+            now = System.nanoTime();
+            clockStale = false;
+        }
         ((LoopConnection) key.attachment()).ready(now);
     }
 }

@@ -29,6 +29,8 @@ final class LoopInput extends InputStream {
     static final int INITIAL_BYTES = 16 * 1024;
 
     private byte[] buf = new byte[INITIAL_BYTES];
+    /** A view of {@link #buf} for the channel, made again only when the buffer is. */
+    private ByteBuffer view = ByteBuffer.wrap(buf);
     private int start;
     private int cursor;
     private int end;
@@ -55,9 +57,9 @@ final class LoopInput extends InputStream {
             start = 0;
         }
         if (end == buf.length) {
-            buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * buf.length, needed)));
+            use(Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * buf.length, needed))));
         }
-        int n = channel.read(ByteBuffer.wrap(buf, end, buf.length - end));
+        int n = channel.read(view.limit(buf.length).position(end));
         if (n < 0) {
             ended = true;
             return -1;
@@ -101,9 +103,14 @@ final class LoopInput extends InputStream {
         skipping += skippingNow;
         skippingNow = 0;
         if (start == end && buf.length > INITIAL_BYTES) {
-            buf = new byte[INITIAL_BYTES]; // a large request is over: do not keep its buffer
+            use(new byte[INITIAL_BYTES]); // a large request is over: do not keep its buffer
             start = cursor = end = 0;
         }
+    }
+
+    private void use(byte[] buffer) {
+        buf = buffer;
+        view = ByteBuffer.wrap(buffer);
     }
 
     /** Goes back to where the request being read began, after it turned out incomplete. */

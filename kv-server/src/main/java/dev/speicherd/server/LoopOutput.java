@@ -22,6 +22,8 @@ final class LoopOutput extends OutputStream {
     static final int INITIAL_BYTES = 16 * 1024;
 
     private byte[] buf = new byte[INITIAL_BYTES];
+    /** A view of {@link #buf} for the channel, made again only when the buffer is. */
+    private ByteBuffer view = ByteBuffer.wrap(buf);
     private int start;
     private int end;
 
@@ -59,12 +61,12 @@ final class LoopOutput extends OutputStream {
         if (start == end) {
             return 0;
         }
-        int n = channel.write(ByteBuffer.wrap(buf, start, end - start));
+        int n = channel.write(view.limit(end).position(start));
         start += n;
         if (start == end) {
             start = end = 0;
             if (buf.length > INITIAL_BYTES) {
-                buf = new byte[INITIAL_BYTES]; // a large answer has left: do not keep its buffer
+                use(new byte[INITIAL_BYTES]); // a large answer has left: do not keep its buffer
             }
         }
         return n;
@@ -84,7 +86,12 @@ final class LoopOutput extends OutputStream {
             if (size > Integer.MAX_VALUE - 8) {
                 throw new IOException("answers of " + size + " bytes would be pending on one connection");
             }
-            buf = Arrays.copyOf(buf, (int) size);
+            use(Arrays.copyOf(buf, (int) size));
         }
+    }
+
+    private void use(byte[] buffer) {
+        buf = buffer;
+        view = ByteBuffer.wrap(buffer);
     }
 }

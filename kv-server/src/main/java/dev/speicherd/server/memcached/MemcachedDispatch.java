@@ -2,6 +2,7 @@ package dev.speicherd.server.memcached;
 
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.Item;
+import dev.speicherd.api.ItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.Store;
 import dev.speicherd.api.WriteMode;
@@ -28,6 +29,7 @@ final class MemcachedDispatch {
     private final MemcachedTextWriter writer;
     private final MetaDispatch meta;
     private final StatsReport statsReport;
+    private final ValueReply valueReply = new ValueReply();
 
     MemcachedDispatch(ServerContext context, ConnectionStats stats, MemcachedTextWriter writer) {
         this.context = context;
@@ -74,12 +76,28 @@ final class MemcachedDispatch {
                 (hit ? stats.touchHits : stats.touchMisses).increment();
             } else {
                 // In place: the reply is written from the store's memory, no copy of the value.
-                hit = store.read(key, (value, offset, length, flags, cas) ->
-                        writer.value(key, flags, value, offset, length, withCas, cas));
+                valueReply.key = key;
+                valueReply.withCas = withCas;
+                hit = store.read(key, valueReply);
             }
             (hit ? stats.getHits : stats.getMisses).increment();
         }
         writer.write(MemcachedWords.END);
+    }
+
+    /**
+     * Writes a {@code VALUE} reply from the store's memory; one per connection, set for each key,
+     * so that a get allocates no reader.
+     */
+    private final class ValueReply implements ItemReader<IOException> {
+
+        private byte[] key;
+        private boolean withCas;
+
+        @Override
+        public void read(byte[] value, int offset, int length, int flags, long cas) throws IOException {
+            writer.value(key, flags, value, offset, length, withCas, cas);
+        }
     }
 
     private void store(MemcachedCommand.Store s) throws IOException {
