@@ -2,7 +2,6 @@ package dev.speicherd.server;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.TRACE;
-import static java.lang.System.Logger.Level.WARNING;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -77,11 +76,8 @@ final class LoopConnection {
                 lastActive = now;
             }
             serve(now);
-        } catch (IOException e) {
-            Connections.logEnd(peer, e);
-            close();
-        } catch (RuntimeException | Error e) {
-            LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
+        } catch (IOException | RuntimeException | Error e) {
+            Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
             close();
         }
     }
@@ -97,11 +93,8 @@ final class LoopConnection {
         in.end();
         try {
             serve(now);
-        } catch (IOException e) {
-            Connections.logEnd(peer, e);
-            close();
-        } catch (RuntimeException | Error e) {
-            LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
+        } catch (IOException | RuntimeException | Error e) {
+            Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
             close();
         }
     }
