@@ -39,6 +39,16 @@ class ConfigParserTest {
         assertEquals(0, c.verbosity());
         assertEquals(64L << 20, c.compactMinBytes());
         assertEquals(2, c.compactMultiple());
+        assertEquals(Runtime.getRuntime().availableProcessors(), c.ioThreads(), "one event loop per processor");
+    }
+
+    @Test
+    void ioThreadsAtTheirEdges() throws Exception {
+        assertThrows(UsageException.class, () -> parse("--io-threads", "0"));
+        assertEquals(1, parse("--io-threads", "1").ioThreads());
+        assertEquals(ConfigParser.MAX_IO_THREADS, parse("-t", String.valueOf(ConfigParser.MAX_IO_THREADS)).ioThreads());
+        assertThrows(UsageException.class, () -> parse("-t", String.valueOf(ConfigParser.MAX_IO_THREADS + 1)));
+        assertEquals(3, parse(Map.of("SPEICHERD_IO_THREADS", "3")).ioThreads());
     }
 
     @Test
