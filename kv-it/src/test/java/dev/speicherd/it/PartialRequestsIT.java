@@ -24,16 +24,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Also an over-limit value arriving in pieces, whose rest is swallowed, and a client that
  * pipelines far more answers than it reads for a while.
  */
-final class PartialRequestsIT {
+class PartialRequestsIT {
 
     static final int MAX_ITEM_BYTES = 1024 * 1024;
 
     @RegisterExtension
-    static final SharedServer server = new SharedServer("--max-item-size", "1m");
+    static final SharedServer onEventLoops = new SharedServer("--max-item-size", "1m");
+
+    /** The server under test; a subclass runs the same tests against another. */
+    SharedServer server() {
+        return onEventLoops;
+    }
 
     @AfterEach
     void stillServing() throws IOException {
-        assertTrue(server.isAlive(), server.stderrText());
+        assertTrue(server().isAlive(), server().stderrText());
         try (MemcachedWire w = memcached()) {
             assertEquals("STORED", w.call("set canary 0 0 2\r\nok\r\n"));
             assertEquals("VALUE canary 0 2|ok|END", w.send("get canary\r\n").untilEnd());
@@ -42,8 +47,8 @@ final class PartialRequestsIT {
 
     // ---- helpers
 
-    private static MemcachedWire memcached() throws IOException {
-        MemcachedWire w = new MemcachedWire(server.memcachedPort());
+    private MemcachedWire memcached() throws IOException {
+        MemcachedWire w = new MemcachedWire(server().memcachedPort());
         w.socket.setTcpNoDelay(true);
         return w;
     }
@@ -233,7 +238,7 @@ final class PartialRequestsIT {
         String value = "{\"list\":[1,2.5,\"three\",null,true],\"text\":\"gr\\u00fc\\u00dfe \\\"quoted\\\"\",\"n\":{}}";
         byte[] set = SpeicherWire.frame("{\"command\":\"SET\",\"key\":\"dribbled\",\"value\":" + value + "}");
         byte[] get = SpeicherWire.frame("{\"command\":\"GET\",\"key\":\"dribbled\"}");
-        try (SpeicherWire w = new SpeicherWire(server.speicherPort())) {
+        try (SpeicherWire w = new SpeicherWire(server().speicherPort())) {
             w.socket.setTcpNoDelay(true);
             byteByByte(w.out, set);
             JsonObject stored = w.reply();
@@ -263,7 +268,7 @@ final class PartialRequestsIT {
     void aLargeSpeicherFrameSentInPiecesIsAnsweredAsIfWhole() throws IOException {
         String big = new String(pattern(300 * 1024, 4), StandardCharsets.US_ASCII);
         byte[] set = SpeicherWire.frame("{\"command\":\"SET\",\"key\":\"bigframe\",\"value\":\"" + big + "\"}");
-        try (SpeicherWire w = new SpeicherWire(server.speicherPort())) {
+        try (SpeicherWire w = new SpeicherWire(server().speicherPort())) {
             w.socket.setTcpNoDelay(true);
             inPieces(w.out, set, 12, 1, 4096);
             assertEquals(200, w.reply().get("status_code").getAsInt());
