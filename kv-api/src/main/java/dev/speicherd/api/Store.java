@@ -1,5 +1,7 @@
 package dev.speicherd.api;
 
+import java.util.List;
+
 /**
  * A key-value store with memcached semantics: the contract every engine implements and every
  * protocol speaks to.
@@ -55,6 +57,30 @@ public interface Store extends AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Reads the live items under several keys in place, as {@link #read} does for each: calls
+     * {@code reader} once per key found, in the order of {@code keys}, during this call. An engine
+     * may look every key up before it calls the reader, so that their waits on memory overlap
+     * (a multi-get); each item is then as it was when its key was looked up. This default reads
+     * one key after the other.
+     *
+     * @param keys the keys; one given twice is read twice
+     * @param reader receives each item found, with its key's position in {@code keys}
+     * @param <X> what {@code reader} may throw
+     * @return how many of the keys were found
+     * @throws X what {@code reader} threw; the keys after it are not read
+     */
+    default <X extends Exception> int readAll(List<byte[]> keys, KeyedItemReader<X> reader) throws X {
+        int hits = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            int keyIndex = i;
+            if (read(keys.get(i), (value, offset, length, flags, cas) -> reader.read(keyIndex, value, offset, length, flags, cas))) {
+                hits++;
+            }
+        }
+        return hits;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.speicherd.api.Clock;
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.DeleteResult;
 import dev.speicherd.api.ItemReader;
+import dev.speicherd.api.KeyedItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -347,6 +349,11 @@ public final class LogStore implements Store {
     @Override
     public <X extends Exception> boolean read(byte[] key, ItemReader<X> reader) throws X {
         return memory.read(key, reader);
+    }
+
+    @Override
+    public <X extends Exception> int readAll(List<byte[]> keys, KeyedItemReader<X> reader) throws X {
+        return memory.readAll(keys, reader);
     }
 
     @Override

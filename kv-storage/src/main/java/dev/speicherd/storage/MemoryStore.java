@@ -5,6 +5,7 @@ import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.DeleteResult;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.ItemReader;
+import dev.speicherd.api.KeyedItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
@@ -13,6 +14,7 @@ import dev.speicherd.api.WriteMode;
 import dev.speicherd.api.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -99,6 +101,8 @@ public final class MemoryStore implements Store {
     private final Journal journal;
     private volatile long limitBytes;
     private final SlotTable table = new SlotTable();
+    /** Where {@link #readAll} puts what it read ahead; never read. */
+    private int lookAheadSink;
     private final AtomicLong lastCas = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final LongAdder totalItems = new LongAdder();
@@ -192,13 +196,49 @@ public final class MemoryStore implements Store {
         return true;
     }
 
+    /**
+     * Looks every key up first, then reads the items found. Each lookup waits on memory a few
+     * times (the table, the slot, its array); in a loop this small the processor overlaps the
+     * waits of several keys, where a lookup between two replies waits alone. The first loop also
+     * reads each value's last byte, so that the replies find the whole value in the cache. Under
+     * memaslap's multi-get of 10 keys: +6 % for the two loops, +8 % with the last byte (README,
+     * "Performance").
+     */
+    @Override
+    public <X extends Exception> int readAll(List<byte[]> keys, KeyedItemReader<X> reader) throws X {
+        int count = keys.size();
+        Slot[] found = new Slot[count];
+        long now = clock.millis();
+        int touched = 0;
+        for (int i = 0; i < count; i++) {
+            Slot slot = live(keys.get(i), now);
+            found[i] = slot;
+            if (slot != null) {
+                touched += slot.lastByte();
+            }
+        }
+        lookAheadSink = touched; // kept, so that the compiler keeps the reads that made it
+        int hits = 0;
+        for (int i = 0; i < count; i++) {
+            Slot slot = found[i];
+            if (slot != null) {
+                slot.read(i, reader);
+                hits++;
+            }
+        }
+        return hits;
+    }
+
     /** The live slot under {@code key}, marked as read, or null; a dead one found is removed. */
     private Slot live(byte[] key) {
+        return live(key, clock.millis());
+    }
+
+    private Slot live(byte[] key, long now) {
         Slot slot = table.get(new Key(key));
         if (slot == null) {
             return null;
         }
-        long now = clock.millis();
         if (isDead(slot, now)) {
             removeDead(slot, now);
             return null;

@@ -2,6 +2,7 @@ package dev.speicherd.storage;
 
 import dev.speicherd.api.Item;
 import dev.speicherd.api.ItemReader;
+import dev.speicherd.api.KeyedItemReader;
 import java.util.Arrays;
 
 /**
@@ -103,7 +104,25 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
     }
 
     /** Hands this slot's value, where it lies, with its flags and token to {@code reader}. */
-    abstract <X extends Exception> void read(ItemReader<X> reader) throws X;
+    final <X extends Exception> void read(ItemReader<X> reader) throws X {
+        reader.read(valueArray(), valueOffset(), valueLength(), flags, cas);
+    }
+
+    /** As {@link #read(ItemReader)}, for the key at {@code keyIndex} of a multi-key read. */
+    final <X extends Exception> void read(int keyIndex, KeyedItemReader<X> reader) throws X {
+        reader.read(keyIndex, valueArray(), valueOffset(), valueLength(), flags, cas);
+    }
+
+    /** The value's last byte (or 0): reading it brings the end of the value into the cache. */
+    final byte lastByte() {
+        int length = valueLength();
+        return length == 0 ? 0 : valueArray()[valueOffset() + length - 1];
+    }
+
+    /** The array the value lies in, from {@link #valueOffset()} for {@link #valueLength()} bytes. */
+    abstract byte[] valueArray();
+
+    abstract int valueOffset();
 
     final int hash() {
         return hashAndReference & Integer.MAX_VALUE;
@@ -193,9 +212,13 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
         }
 
         @Override
-        <X extends Exception> void read(ItemReader<X> reader) throws X {
-            int from = 1 + keyLength();
-            reader.read(data, from, data.length - from, flags(), cas());
+        byte[] valueArray() {
+            return data;
+        }
+
+        @Override
+        int valueOffset() {
+            return 1 + keyLength();
         }
 
         @Override
@@ -245,8 +268,13 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
         }
 
         @Override
-        <X extends Exception> void read(ItemReader<X> reader) throws X {
-            reader.read(value, 0, value.length, flags(), cas());
+        byte[] valueArray() {
+            return value;
+        }
+
+        @Override
+        int valueOffset() {
+            return 0;
         }
 
         @Override

@@ -177,6 +177,55 @@ public abstract class StoreContractTest {
         assertEquals("v", text(hit(store.get(b("k")))), "a failed reader changes nothing");
     }
 
+    // ---------------------------------------------------------------- read several in place
+
+    /** What one {@link Store#readAll} call handed its reader, as "index=value/flags/cas" in call order. */
+    private List<String> readAllInPlace(List<byte[]> keys, int[] hits) {
+        List<String> reads = new ArrayList<>();
+        hits[0] = store.readAll(keys, (index, value, offset, length, flags, cas) -> reads.add(
+                index + "=" + new String(value, offset, length, StandardCharsets.UTF_8) + "/" + flags + "/" + cas));
+        return reads;
+    }
+
+    @Test
+    public void readAllHandsOverTheKeysFoundInTheirOrderAndCountsThem() {
+        long a = stored(store.set(b("a"), b("1"), 1, Item.NEVER));
+        byte[] large = new byte[4096]; // kept apart from its slot, not inline
+        Arrays.fill(large, (byte) 'x');
+        long c = stored(store.set(b("c"), large, 3, Item.NEVER));
+        int[] hits = {-1};
+        List<String> reads = readAllInPlace(List.of(b("c"), b("missing"), b("a"), b("c")), hits);
+        String x = "x".repeat(4096);
+        assertEquals(List.of("0=" + x + "/3/" + c, "2=1/1/" + a, "3=" + x + "/3/" + c), reads,
+                "hits only, in the order asked, a key asked twice read twice");
+        assertEquals(3, hits[0]);
+    }
+
+    @Test
+    public void readAllOfNothingLiveCallsNoReader() {
+        store.set(b("k"), b("v"), 0, clock.millis() + 1_000);
+        clock.advance(1_000);
+        int[] hits = {-1};
+        assertEquals(List.of(), readAllInPlace(List.of(b("k"), b("never")), hits));
+        assertEquals(0, hits[0]);
+        assertEquals(List.of(), readAllInPlace(List.of(), hits));
+        assertEquals(0, hits[0]);
+    }
+
+    @Test
+    public void whatAReaderOfSeveralThrowsReachesTheCallerAndStopsTheRead() {
+        store.set(b("a"), b("1"), 0, Item.NEVER);
+        store.set(b("b"), b("2"), 0, Item.NEVER);
+        List<Integer> seen = new ArrayList<>();
+        IOException thrown = assertThrows(IOException.class, () -> store.readAll(List.of(b("a"), b("b")), (i, v, o, l, f, c) -> {
+            seen.add(i);
+            throw new IOException("socket gone");
+        }));
+        assertEquals("socket gone", thrown.getMessage());
+        assertEquals(List.of(0), seen, "no key is read after the reader failed");
+        assertEquals("2", text(hit(store.get(b("b")))), "a failed reader changes nothing");
+    }
+
     // ---------------------------------------------------------------- expiry
 
     @Test

@@ -3,6 +3,7 @@ package dev.speicherd.server.memcached;
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.ItemReader;
+import dev.speicherd.api.KeyedItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.Store;
 import dev.speicherd.api.WriteMode;
@@ -15,6 +16,7 @@ import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ConnectionStats;
 import dev.speicherd.server.Statistics;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Carries out memcached's classic commands against the shared store, counts them in the
@@ -61,6 +63,10 @@ final class MemcachedDispatch {
     }
 
     private void get(MemcachedCommand.Get get) throws IOException {
+        if (!get.touch() && get.keys().size() > 1) {
+            multiGet(get);
+            return;
+        }
         long expiresAt = get.touch() ? Expiry.expiresAt(get.touchExptime(), context.clock().millis()) : 0;
         boolean withCas = get.withCas();
         for (byte[] key : get.keys()) {
@@ -85,18 +91,41 @@ final class MemcachedDispatch {
         writer.write(MemcachedWords.END);
     }
 
+    /** A get of several keys: the store looks them all up first, then the replies are written. */
+    private void multiGet(MemcachedCommand.Get get) throws IOException {
+        List<byte[]> keys = get.keys();
+        valueReply.keys = keys;
+        valueReply.withCas = get.withCas();
+        int hits;
+        try {
+            hits = store.readAll(keys, valueReply);
+        } finally {
+            valueReply.keys = null; // a multi-get's keys may be a megabyte: not kept past it
+        }
+        stats.cmdGet.add(keys.size());
+        stats.getHits.add(hits);
+        stats.getMisses.add(keys.size() - hits);
+        writer.write(MemcachedWords.END);
+    }
+
     /**
      * Writes a {@code VALUE} reply from the store's memory; one per connection, set for each key,
      * so that a get allocates no reader.
      */
-    private final class ValueReply implements ItemReader<IOException> {
+    private final class ValueReply implements ItemReader<IOException>, KeyedItemReader<IOException> {
 
         private byte[] key;
+        private List<byte[]> keys;
         private boolean withCas;
 
         @Override
         public void read(byte[] value, int offset, int length, int flags, long cas) throws IOException {
             writer.value(key, flags, value, offset, length, withCas, cas);
+        }
+
+        @Override
+        public void read(int keyIndex, byte[] value, int offset, int length, int flags, long cas) throws IOException {
+            writer.value(keys.get(keyIndex), flags, value, offset, length, withCas, cas);
         }
     }
 
