@@ -34,7 +34,7 @@ enum Flag {
     IDLE_TIMEOUT("--idle-timeout", null, "SECONDS", "0",
             "close connections idle this long; 0: never"),
     IO_THREADS("--io-threads", "-t", "N", String.valueOf(Runtime.getRuntime().availableProcessors()),
-            "event-loop threads serving connections (default: the processors)"),
+            "event-loop threads serving connections; the default is one per processor"),
     VERBOSE("-v", null, null, null,
             "more logging (-vv: even more)"),
     VERSION("--version", null, null, null,
