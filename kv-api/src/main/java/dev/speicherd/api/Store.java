@@ -41,42 +41,25 @@ public interface Store extends AutoCloseable {
     Lookup get(byte[] key);
 
     /**
-     * Reads the live item under {@code key} in place: calls {@code reader} once, during this
-     * call, with the value where the store holds it, so that nothing is copied or allocated for
-     * it. What counts as live is what {@link #get} says. This default reads through {@link #get}.
-     *
-     * @param key the key
-     * @param reader receives the item on a hit; not called on a miss
-     * @param <X> what {@code reader} may throw
-     * @return true on a hit, false on a miss
-     * @throws X what {@code reader} threw
-     */
-    default <X extends Exception> boolean read(byte[] key, ItemReader<X> reader) throws X {
-        if (get(key) instanceof Lookup.Hit(Item item)) {
-            reader.read(item.value(), 0, item.value().length, item.flags(), item.cas());
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Reads the live items under several keys in place, as {@link #read} does for each: calls
-     * {@code reader} once per key found, in the order of {@code keys}, during this call. An engine
-     * may look every key up before it calls the reader, so that their waits on memory overlap
-     * (a multi-get); each item is then as it was when its key was looked up. This default reads
-     * one key after the other.
+     * Reads the live items under {@code keys} in place (a get of one key or many): calls {@code
+     * reader} once per key found, in the order of {@code keys}, during this call, with the value
+     * where the store holds it, so that nothing is copied or allocated for it. What counts as live
+     * is what {@link #get} says. An engine may look every key up before it calls the reader, so
+     * that their waits on memory overlap; each item is then as it was when its key was looked up.
+     * This default reads through {@link #get}, one key after the other.
      *
      * @param keys the keys; one given twice is read twice
-     * @param reader receives each item found, with its key's position in {@code keys}
+     * @param reader receives each item found, with its key's position in {@code keys}; not called
+     *     for a miss
      * @param <X> what {@code reader} may throw
      * @return how many of the keys were found
      * @throws X what {@code reader} threw; the keys after it are not read
      */
-    default <X extends Exception> int readAll(List<byte[]> keys, KeyedItemReader<X> reader) throws X {
+    default <X extends Exception> int read(List<byte[]> keys, ItemReader<X> reader) throws X {
         int hits = 0;
         for (int i = 0; i < keys.size(); i++) {
-            int keyIndex = i;
-            if (read(keys.get(i), (value, offset, length, flags, cas) -> reader.read(keyIndex, value, offset, length, flags, cas))) {
+            if (get(keys.get(i)) instanceof Lookup.Hit(Item item)) {
+                reader.read(i, item.value(), 0, item.value().length, item.flags(), item.cas());
                 hits++;
             }
         }

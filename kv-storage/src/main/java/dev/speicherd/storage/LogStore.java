@@ -4,7 +4,6 @@ import dev.speicherd.api.Clock;
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.DeleteResult;
 import dev.speicherd.api.ItemReader;
-import dev.speicherd.api.KeyedItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
@@ -347,13 +346,8 @@ public final class LogStore implements Store {
     }
 
     @Override
-    public <X extends Exception> boolean read(byte[] key, ItemReader<X> reader) throws X {
-        return memory.read(key, reader);
-    }
-
-    @Override
-    public <X extends Exception> int readAll(List<byte[]> keys, KeyedItemReader<X> reader) throws X {
-        return memory.readAll(keys, reader);
+    public <X extends Exception> int read(List<byte[]> keys, ItemReader<X> reader) throws X {
+        return memory.read(keys, reader);
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.speicherd.storage;
 
 import dev.speicherd.api.Item;
 import dev.speicherd.api.ItemReader;
-import dev.speicherd.api.KeyedItemReader;
 import java.util.Arrays;
 
 /**
@@ -103,13 +102,11 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
         return new Item(value(), flags, expiresAt, cas);
     }
 
-    /** Hands this slot's value, where it lies, with its flags and token to {@code reader}. */
-    final <X extends Exception> void read(ItemReader<X> reader) throws X {
-        reader.read(valueArray(), valueOffset(), valueLength(), flags, cas);
-    }
-
-    /** As {@link #read(ItemReader)}, for the key at {@code keyIndex} of a multi-key read. */
-    final <X extends Exception> void read(int keyIndex, KeyedItemReader<X> reader) throws X {
+    /**
+     * Hands this slot's value, where it lies, with its flags and token to {@code reader}, as the
+     * item of the key at {@code keyIndex} of a read.
+     */
+    final <X extends Exception> void read(int keyIndex, ItemReader<X> reader) throws X {
         reader.read(keyIndex, valueArray(), valueOffset(), valueLength(), flags, cas);
     }
 
@@ -203,12 +200,12 @@ abstract sealed class Slot permits Slot.Inline, Slot.Detached {
 
         @Override
         int valueLength() {
-            return data.length - 1 - keyLength();
+            return data.length - valueOffset();
         }
 
         @Override
         byte[] value() {
-            return Arrays.copyOfRange(data, 1 + keyLength(), data.length);
+            return Arrays.copyOfRange(data, valueOffset(), data.length);
         }
 
         @Override

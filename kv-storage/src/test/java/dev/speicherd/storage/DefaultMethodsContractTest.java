@@ -8,8 +8,8 @@ import java.lang.reflect.Proxy;
 
 /**
  * The store contract, run against the {@link Store} interface's own default methods ({@code
- * read}, {@code readAll}, {@code set}, {@code adjust}) over {@link MemoryStore}'s others: an engine
- * that overrides none of them still keeps the contract.
+ * read}, {@code set}, {@code adjust}) over {@link MemoryStore}'s others: an engine that overrides
+ * none of them still keeps the contract.
  */
 final class DefaultMethodsContractTest extends StoreContractTest {
 

@@ -132,15 +132,17 @@ public abstract class StoreContractTest {
 
     // ---------------------------------------------------------------- read in place
 
-    /** What one {@link Store#read} call handed its reader: the value copied out, flags, token. */
+    /** What a {@link Store#read} of one key handed its reader: the value copied out, flags, token. */
     private record Read(byte[] value, int flags, long cas) {}
 
     private Read readInPlace(byte[] key) {
         List<Read> reads = new ArrayList<>();
-        boolean hit = store.read(key, (value, offset, length, flags, cas) ->
-                reads.add(new Read(Arrays.copyOfRange(value, offset, offset + length), flags, cas)));
-        assertEquals(hit ? 1 : 0, reads.size(), "the reader runs once on a hit and never on a miss");
-        return hit ? reads.get(0) : null;
+        int hits = store.read(List.of(key), (index, value, offset, length, flags, cas) -> {
+            assertEquals(0, index);
+            reads.add(new Read(Arrays.copyOfRange(value, offset, offset + length), flags, cas));
+        });
+        assertEquals(hits, reads.size(), "the reader runs once on a hit and never on a miss");
+        return hits == 1 ? reads.get(0) : null;
     }
 
     @ParameterizedTest
@@ -170,7 +172,7 @@ public abstract class StoreContractTest {
     @Test
     public void whatTheReaderThrowsReachesTheCaller() {
         store.set(b("k"), b("v"), 0, Item.NEVER);
-        IOException thrown = assertThrows(IOException.class, () -> store.read(b("k"), (v, o, l, f, c) -> {
+        IOException thrown = assertThrows(IOException.class, () -> store.read(List.of(b("k")), (i, v, o, l, f, c) -> {
             throw new IOException("socket gone");
         }));
         assertEquals("socket gone", thrown.getMessage());
@@ -179,22 +181,22 @@ public abstract class StoreContractTest {
 
     // ---------------------------------------------------------------- read several in place
 
-    /** What one {@link Store#readAll} call handed its reader, as "index=value/flags/cas" in call order. */
-    private List<String> readAllInPlace(List<byte[]> keys, int[] hits) {
+    /** What one {@link Store#read} call handed its reader, as "index=value/flags/cas" in call order. */
+    private List<String> readSeveralInPlace(List<byte[]> keys, int[] hits) {
         List<String> reads = new ArrayList<>();
-        hits[0] = store.readAll(keys, (index, value, offset, length, flags, cas) -> reads.add(
+        hits[0] = store.read(keys, (index, value, offset, length, flags, cas) -> reads.add(
                 index + "=" + new String(value, offset, length, StandardCharsets.UTF_8) + "/" + flags + "/" + cas));
         return reads;
     }
 
     @Test
-    public void readAllHandsOverTheKeysFoundInTheirOrderAndCountsThem() {
+    public void readOfSeveralHandsOverTheKeysFoundInTheirOrderAndCountsThem() {
         long a = stored(store.set(b("a"), b("1"), 1, Item.NEVER));
         byte[] large = new byte[4096]; // kept apart from its slot, not inline
         Arrays.fill(large, (byte) 'x');
         long c = stored(store.set(b("c"), large, 3, Item.NEVER));
         int[] hits = {-1};
-        List<String> reads = readAllInPlace(List.of(b("c"), b("missing"), b("a"), b("c")), hits);
+        List<String> reads = readSeveralInPlace(List.of(b("c"), b("missing"), b("a"), b("c")), hits);
         String x = "x".repeat(4096);
         assertEquals(List.of("0=" + x + "/3/" + c, "2=1/1/" + a, "3=" + x + "/3/" + c), reads,
                 "hits only, in the order asked, a key asked twice read twice");
@@ -202,13 +204,13 @@ public abstract class StoreContractTest {
     }
 
     @Test
-    public void readAllOfNothingLiveCallsNoReader() {
+    public void readOfSeveralWithNothingLiveCallsNoReader() {
         store.set(b("k"), b("v"), 0, clock.millis() + 1_000);
         clock.advance(1_000);
         int[] hits = {-1};
-        assertEquals(List.of(), readAllInPlace(List.of(b("k"), b("never")), hits));
+        assertEquals(List.of(), readSeveralInPlace(List.of(b("k"), b("never")), hits));
         assertEquals(0, hits[0]);
-        assertEquals(List.of(), readAllInPlace(List.of(), hits));
+        assertEquals(List.of(), readSeveralInPlace(List.of(), hits));
         assertEquals(0, hits[0]);
     }
 
@@ -217,7 +219,7 @@ public abstract class StoreContractTest {
         store.set(b("a"), b("1"), 0, Item.NEVER);
         store.set(b("b"), b("2"), 0, Item.NEVER);
         List<Integer> seen = new ArrayList<>();
-        IOException thrown = assertThrows(IOException.class, () -> store.readAll(List.of(b("a"), b("b")), (i, v, o, l, f, c) -> {
+        IOException thrown = assertThrows(IOException.class, () -> store.read(List.of(b("a"), b("b")), (i, v, o, l, f, c) -> {
             seen.add(i);
             throw new IOException("socket gone");
         }));

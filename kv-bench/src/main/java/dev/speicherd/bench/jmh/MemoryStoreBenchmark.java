@@ -8,9 +8,11 @@ import dev.speicherd.api.Lookup;
 import dev.speicherd.api.WriteResult;
 import dev.speicherd.storage.MemoryStore;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -37,6 +39,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class MemoryStoreBenchmark {
 
+    private static final int GROUP_KEYS = 10;
+    private static final int GROUPS = 1024;
+
     /** 1,000 keys stay in the CPU caches; 100,000 do not, so their gets wait on memory. */
     @Param({"1000", "100000"})
     public int keySpace;
@@ -46,6 +51,10 @@ public class MemoryStoreBenchmark {
 
     private MemoryStore store;
     private byte[][] keys;
+    /** Each key alone, and {@link #GROUPS} random groups of {@link #GROUP_KEYS} keys, as gets ask for them. */
+    private List<List<byte[]>> singles;
+    private int[][] groupKeys;
+    private List<List<byte[]>> groups;
     private byte[] value;
 
     /** Each thread's own random keys. */
@@ -69,6 +78,11 @@ public class MemoryStoreBenchmark {
             keys[i] = String.format("key:%010d", i).getBytes(US_ASCII);
             store.set(keys[i], value, 0, Item.NEVER);
         }
+        singles = Arrays.stream(keys).map(List::of).toList();
+        SplittableRandom random = new SplittableRandom(7);
+        groupKeys = Stream.generate(() -> random.ints(GROUP_KEYS, 0, keySpace).toArray()).limit(GROUPS)
+                .toArray(int[][]::new);
+        groups = Arrays.stream(groupKeys).map(group -> Arrays.stream(group).mapToObj(i -> keys[i]).toList()).toList();
         // Lay the items out as a running server's collections leave them (each slot beside its
         // array, in old space), not as loading left them: a benchmark that allocates nothing
         // would otherwise never collect, and measure the loader's layout instead.
@@ -88,7 +102,25 @@ public class MemoryStoreBenchmark {
     /** A get answered in place, as the memcached text protocol's get is: no copy of the value. */
     @Benchmark
     public boolean read(Picker picker, Blackhole sink) {
-        return store.read(keys[picker.next(keySpace)], (value, offset, length, flags, cas) -> sink.consume(value[offset]));
+        return store.read(singles.get(picker.next(keySpace)), (index, value, offset, length, flags, cas) ->
+                sink.consume(value[offset])) == 1;
+    }
+
+    /** A multi-get of ten keys in place, the store looking them all up first (ns per ten keys). */
+    @Benchmark
+    public int readTen(Picker picker, Blackhole sink) {
+        return store.read(groups.get(picker.next(GROUPS)), (index, value, offset, length, flags, cas) ->
+                sink.consume(value[offset]));
+    }
+
+    /** The same ten keys read one at a time, as a multi-get was before (ns per ten keys). */
+    @Benchmark
+    public int readTenOneByOne(Picker picker, Blackhole sink) {
+        int hits = 0;
+        for (int key : groupKeys[picker.next(GROUPS)]) {
+            hits += store.read(singles.get(key), (index, value, offset, length, flags, cas) -> sink.consume(value[offset]));
+        }
+        return hits;
     }
 
     @Benchmark

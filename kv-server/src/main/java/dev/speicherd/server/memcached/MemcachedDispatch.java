@@ -3,7 +3,6 @@ package dev.speicherd.server.memcached;
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.ItemReader;
-import dev.speicherd.api.KeyedItemReader;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.Store;
 import dev.speicherd.api.WriteMode;
@@ -63,65 +62,49 @@ final class MemcachedDispatch {
     }
 
     private void get(MemcachedCommand.Get get) throws IOException {
-        if (!get.touch() && get.keys().size() > 1) {
-            multiGet(get);
-            return;
-        }
-        long expiresAt = get.touch() ? Expiry.expiresAt(get.touchExptime(), context.clock().millis()) : 0;
-        boolean withCas = get.withCas();
-        for (byte[] key : get.keys()) {
-            stats.cmdGet.increment();
-            boolean hit;
-            if (get.touch()) {
-                stats.cmdTouch.increment();
-                hit = false;
-                if (store.touch(key, expiresAt) instanceof Lookup.Hit(Item item)) {
-                    writer.value(key, item.flags(), item.value(), withCas, item.cas());
-                    hit = true;
-                }
-                (hit ? stats.touchHits : stats.touchMisses).increment();
-            } else {
-                // In place: the reply is written from the store's memory, no copy of the value.
-                valueReply.key = key;
-                valueReply.withCas = withCas;
-                hit = store.read(key, valueReply);
+        List<byte[]> keys = get.keys();
+        stats.cmdGet.add(keys.size());
+        if (get.touch()) {
+            gat(get);
+        } else {
+            // In place: the replies are written from the store's memory, no copy of the values.
+            valueReply.keys = keys;
+            valueReply.withCas = get.withCas();
+            int hits;
+            try {
+                hits = store.read(keys, valueReply);
+            } finally {
+                valueReply.keys = null; // a multi-get's keys may be a megabyte: not kept past it
             }
-            (hit ? stats.getHits : stats.getMisses).increment();
+            stats.getHits.add(hits);
+            stats.getMisses.add(keys.size() - hits);
         }
         writer.write(MemcachedWords.END);
     }
 
-    /** A get of several keys: the store looks them all up first, then the replies are written. */
-    private void multiGet(MemcachedCommand.Get get) throws IOException {
-        List<byte[]> keys = get.keys();
-        valueReply.keys = keys;
-        valueReply.withCas = get.withCas();
-        int hits;
-        try {
-            hits = store.readAll(keys, valueReply);
-        } finally {
-            valueReply.keys = null; // a multi-get's keys may be a megabyte: not kept past it
+    /** A get that also sets each item's expiry: a write per key, answered from a copy. */
+    private void gat(MemcachedCommand.Get get) throws IOException {
+        long expiresAt = Expiry.expiresAt(get.touchExptime(), context.clock().millis());
+        for (byte[] key : get.keys()) {
+            stats.cmdTouch.increment();
+            boolean hit = false;
+            if (store.touch(key, expiresAt) instanceof Lookup.Hit(Item item)) {
+                writer.value(key, item.flags(), item.value(), get.withCas(), item.cas());
+                hit = true;
+            }
+            (hit ? stats.touchHits : stats.touchMisses).increment();
+            (hit ? stats.getHits : stats.getMisses).increment();
         }
-        stats.cmdGet.add(keys.size());
-        stats.getHits.add(hits);
-        stats.getMisses.add(keys.size() - hits);
-        writer.write(MemcachedWords.END);
     }
 
     /**
-     * Writes a {@code VALUE} reply from the store's memory; one per connection, set for each key,
-     * so that a get allocates no reader.
+     * Writes a get's {@code VALUE} replies from the store's memory; one per connection, set for
+     * each get, so that a get allocates no reader.
      */
-    private final class ValueReply implements ItemReader<IOException>, KeyedItemReader<IOException> {
+    private final class ValueReply implements ItemReader<IOException> {
 
-        private byte[] key;
         private List<byte[]> keys;
         private boolean withCas;
-
-        @Override
-        public void read(byte[] value, int offset, int length, int flags, long cas) throws IOException {
-            writer.value(key, flags, value, offset, length, withCas, cas);
-        }
 
         @Override
         public void read(int keyIndex, byte[] value, int offset, int length, int flags, long cas) throws IOException {
