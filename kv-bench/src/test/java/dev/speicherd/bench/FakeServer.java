@@ -106,7 +106,7 @@ final class FakeServer implements AutoCloseable {
                 }
                 default -> writer.write(MemcachedWords.ERROR);
             }
-            if (!reader.hasBufferedInput()) {
+            if (reader.unread() == 0) {
                 writer.flush();
             }
         }

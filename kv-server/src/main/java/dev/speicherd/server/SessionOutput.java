@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 /**
  * What every protocol session does with its answers and its counters, in one place: answers
  * leave when the session flushes (after the last request it holds, or before it ends), each
- * flush brings the connection's byte counts up to date from its reader's and writer's totals,
+ * flush brings the connection's byte counts up to date from its transport's and writer's totals,
  * and the counters go to the server's when the session closes. Only the session's thread uses
  * it.
  */
@@ -24,7 +24,7 @@ public final class SessionOutput implements AutoCloseable {
      *
      * @param context the server
      * @param writer flushes the session's buffered answers to the socket
-     * @param bytesRead the session reader's total of bytes read
+     * @param bytesRead the bytes received from the client, {@link Transport#bytesReceived()}
      * @param bytesWritten the session writer's total of bytes written
      */
     public SessionOutput(ServerContext context, Flushable writer, LongSupplier bytesRead, LongSupplier bytesWritten) {

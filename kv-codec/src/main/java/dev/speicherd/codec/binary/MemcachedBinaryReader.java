@@ -138,18 +138,10 @@ public final class MemcachedBinaryReader {
     }
 
     /**
-     * Tells whether a whole or partial request is already buffered here: when none is, the caller
-     * flushes its answers. The socket is not asked, which would be a system call per request.
-     *
-     * @return true when at least one byte of the next request is buffered
-     */
-    public boolean hasBufferedInput() {
-        return pos < limit;
-    }
-
-    /**
      * Returns how many bytes this reader has taken from the stream and not yet parsed: where the
-     * next request begins is that many bytes before the stream's position.
+     * next request begins is that many bytes before the stream's position. When it is 0, no
+     * request is buffered here and the caller flushes its answers; the socket is not asked, which
+     * would be a system call per request.
      *
      * @return bytes
      */

@@ -125,17 +125,11 @@ public final class MemcachedTextReader {
     }
 
     /**
-     * Tells whether a whole or partial command is already buffered here: when none is, the caller
-     * flushes its answers. The socket is not asked (that is a system call per command); a
-     * pipeline still leaves in batches of up to a buffer of input.
-     */
-    public boolean hasBufferedInput() {
-        return pos < limit;
-    }
-
-    /**
      * Returns how many bytes this reader has taken from the stream and not yet parsed: where the
-     * next request begins is that many bytes before the stream's position.
+     * next command begins is that many bytes before the stream's position. When it is 0, no
+     * command is buffered here and the caller flushes its answers; the socket is not asked (that
+     * is a system call per command), and a pipeline still leaves in batches of up to a buffer of
+     * input.
      */
     public int unread() {
         return limit - pos;
@@ -426,8 +420,8 @@ public final class MemcachedTextReader {
                 p++;
             }
             if (tokens == tokenStart.length) {
-                tokenStart = java.util.Arrays.copyOf(tokenStart, tokens * 2);
-                tokenEnd = java.util.Arrays.copyOf(tokenEnd, tokens * 2);
+                tokenStart = Arrays.copyOf(tokenStart, tokens * 2);
+                tokenEnd = Arrays.copyOf(tokenEnd, tokens * 2);
             }
             tokenStart[tokens] = start;
             tokenEnd[tokens] = p;
@@ -463,7 +457,7 @@ public final class MemcachedTextReader {
             compact();
             scan = limit;
             if (limit == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE_BYTES + 2));
+                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_LINE_BYTES + 2));
             }
             if (!fill()) {
                 return false;

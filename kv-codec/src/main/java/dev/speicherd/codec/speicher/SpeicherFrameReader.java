@@ -48,6 +48,7 @@ public final class SpeicherFrameReader {
     /** The value's compact text, and room to decode the key and member names in after it. */
     private final JsonBuffer text = new JsonBuffer(INITIAL_BUFFER_BYTES);
     private final JsonCompactor compactor = new JsonCompactor(text);
+
     /**
      * Creates a reader.
      *

@@ -69,7 +69,7 @@ final class BinarySession implements Session {
             return false;
         }
         // Only what this connection's reader holds counts: asking the socket costs a system call.
-        if (!reader.hasBufferedInput()) {
+        if (reader.unread() == 0) {
             output.flush();
         }
         return true;

@@ -90,7 +90,7 @@ final class MemcachedSession implements Session {
 
     private void flushIfIdle() throws IOException {
         // Only what this connection's reader holds counts: asking the socket costs a system call.
-        if (!reader.hasBufferedInput()) {
+        if (reader.unread() == 0) {
             output.flush();
         }
     }
