@@ -2,8 +2,9 @@
 # What a design can reach on this machine, with no work to do: memaslap (90/10, 50 connections,
 # as bench/compare.sh) against memcached 1.6, speicherd, and two bare responders from kv-bench
 # that answer gets and sets with a fixed value and store nothing (dev.speicherd.bench.ceiling):
-# one blocking virtual thread per connection (speicherd's design) and two selector threads
-# (memcached's). Alternating runs; prints the median ops/s of each and its ratio to memcached.
+# one blocking virtual thread per connection (speicherd's first design) and two selector threads
+# (memcached's, and speicherd's since). Alternating runs; prints the median ops/s of each and
+# its ratio to memcached.
 # The bare servers bound what a real server in either design can do here: a server that parses
 # and stores does more per request.
 #
