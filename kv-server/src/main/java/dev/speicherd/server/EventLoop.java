@@ -22,6 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread reads, parses, runs each request against the store and writes the answers, and stays on
  * the CPU while any connection has work. Other threads talk to it only through {@link #execute},
  * which queues a task and wakes the selector.
+ *
+ * <p><b>A turn in three passes.</b> After each select the loop first reads every ready
+ * connection, then answers every one's whole requests, then sends every one's answers, so that
+ * the reads come together, the work comes together and the answers leave together, and a client
+ * waiting on many connections wakes up to many answers at once. Measured under memaslap on two
+ * cores, against reading, answering and sending one connection at a time: the server's CPU per
+ * request fell from 5.4 to 5.0 µs, memaslap's from 5.0 to 4.6 µs, and throughput rose by 6 to
+ * 10 % (README, "Performance").
  */
 final class EventLoop implements AutoCloseable {
 
@@ -42,12 +50,12 @@ final class EventLoop implements AutoCloseable {
     /** How many connections the loop has, including those queued to it, for shutdown to wait on. */
     private final AtomicInteger count = new AtomicInteger();
     private final ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
+    /** The connections the last select found ready, in the order it found them. */
+    private final ArrayList<LoopConnection> ready = new ArrayList<>();
     private volatile boolean running = true;
     /** Set at shutdown: connections handed over after it are closed at once. */
     private boolean inputEnded;
     private long now = System.nanoTime();
-    /** Whether {@link #now} predates the select that just returned: read the clock once per batch. */
-    private boolean clockStale;
 
     EventLoop(Connections connections, Duration idleTimeout, int index) throws IOException {
         this.connections = connections;
@@ -128,9 +136,9 @@ final class EventLoop implements AutoCloseable {
         long nextTick = now + TICK_MILLIS * 1_000_000;
         try {
             while (running) {
-                clockStale = true;
-                selector.select(this::ready, TICK_MILLIS);
+                selector.select(this::collect, TICK_MILLIS);
                 now = System.nanoTime();
+                turn();
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();
@@ -160,11 +168,22 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void ready(SelectionKey key) {
-        if (clockStale) {
-            now = System.nanoTime();
-            clockStale = false;
+    private void collect(SelectionKey key) {
+        ready.add((LoopConnection) key.attachment());
+    }
+
+    /** Reads, answers and sends for the ready connections, each pass over all of them. */
+    private void turn() {
+        int n = ready.size();
+        for (int i = 0; i < n; i++) {
+            ready.get(i).receive(now);
         }
-        ((LoopConnection) key.attachment()).ready(now);
+        for (int i = 0; i < n; i++) {
+            ready.get(i).answer();
+        }
+        for (int i = 0; i < n; i++) {
+            ready.get(i).send(now);
+        }
+        ready.clear();
     }
 }

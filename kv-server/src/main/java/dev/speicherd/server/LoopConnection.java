@@ -16,6 +16,9 @@ import java.nio.channels.SocketChannel;
  * leave than {@link #HIGH_WATER_BYTES}, it reads no more requests, so a client that does not read
  * cannot make the server buffer without end.
  *
+ * <p>Its loop drives it in three steps per turn, each taken for every ready connection before the
+ * next: {@link #receive}, {@link #answer}, {@link #send}.
+ *
  * <p>Used by its loop's thread only.
  */
 final class LoopConnection {
@@ -61,8 +64,11 @@ final class LoopConnection {
         LOG.log(DEBUG, "connection from {0}", peer);
     }
 
-    /** Handles what the selector found ready. */
-    void ready(long now) {
+    /**
+     * The first step for a connection the selector found ready: sends what the socket can now
+     * take, and reads what arrived (or drops it, when lingering).
+     */
+    void receive(long now) {
         try {
             int ops = key.readyOps();
             if ((ops & SelectionKey.OP_WRITE) != 0 && out.send(channel) > 0) {
@@ -75,10 +81,37 @@ final class LoopConnection {
             if ((ops & SelectionKey.OP_READ) != 0 && takingInput() && in.receive(channel) > 0) {
                 lastActive = now;
             }
-            serve(now);
         } catch (IOException | RuntimeException | Error e) {
-            Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
-            close();
+            failed(e);
+        }
+    }
+
+    /** The second step: answers the whole requests buffered, into the output. */
+    void answer() {
+        if (state != State.OPEN) {
+            return;
+        }
+        try {
+            if (session != null || identify()) {
+                answerBuffered();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    /**
+     * The last step: sends the answers, answers on while the socket takes them and whole
+     * requests are buffered, and says what to wait for next.
+     */
+    void send(long now) {
+        if (state != State.OPEN && state != State.CLOSING) {
+            return;
+        }
+        try {
+            sendAndAnswer(now);
+        } catch (IOException | RuntimeException | Error e) {
+            failed(e);
         }
     }
 
@@ -91,12 +124,8 @@ final class LoopConnection {
             return;
         }
         in.end();
-        try {
-            serve(now);
-        } catch (IOException | RuntimeException | Error e) {
-            Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
-            close();
-        }
+        answer();
+        send(now);
     }
 
     /** Closes the connection if it has been idle too long or has lingered long enough. */
@@ -136,19 +165,26 @@ final class LoopConnection {
         return state == State.OPEN && !in.ended() && out.pending() < HIGH_WATER_BYTES;
     }
 
-    /** Answers the whole requests buffered, sends the answers, and says what to wait for next. */
-    private void serve(long now) throws IOException {
-        if (session == null && !identify()) {
-            return;
+    private void failed(Throwable e) {
+        Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
+        close();
+    }
+
+    private void sendAndAnswer(long now) throws IOException {
+        if (session == null) {
+            return; // nothing came yet, so nothing is owed
         }
-        // Answer until the answers reach the high-water mark, send them, and go on while the
-        // socket took them and whole requests are still buffered.
-        do {
-            answerBuffered();
+        // Send; the answers may have stopped at the high-water mark, so go on while the socket
+        // took them and whole requests are still buffered.
+        while (true) {
             if (out.send(channel) > 0) {
                 lastActive = now;
             }
-        } while (answering());
+            if (!answering()) {
+                break;
+            }
+            answerBuffered();
+        }
         if (state == State.CLOSING && out.pending() == 0) {
             finish(now);
             return;
