@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Where the CPU goes, per request: memaslap 90/10 (as bench/compare.sh) against memcached 1.6 and
+# speicherd, alternating round by round; for each run, the server's CPU per request (from
+# /proc/PID/stat), memaslap's own (from bash's time), and the context switches per 1,000 requests of the
+# threads that serve the connections (memcached's workers, speicherd's event loops). On two cores
+# shared by client and server, throughput is what both spend per request; this says which side
+# spent it.
+#
+# usage: bench/cpu.sh [ROUNDS] [SECONDS]      (defaults: 3 rounds of 10 s per server)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+rounds=${1:-3}
+seconds=${2:-10}
+
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+need_commands memcached:memcached memcaslap:libmemcached-tools
+jar=kv-server/target/kv-server.jar
+[[ -f $jar ]] || bin/mvn -q -B package -DskipTests
+
+mc_port=$(free_port); sd_port=$(free_port)
+start_memcached "$mc_port" -c 4096
+mc_pid=$last_pid
+start_speicherd speicherd "$sd_port" "$(free_port)" -m 1024 -c 4096
+sd_pid=$(pgrep -f "java.* -p $sd_port " | head -1)
+for port in "$mc_port" "$sd_port"; do memaslap_tps "$port" "$seconds" memaslap.cfg -x 200000 >/dev/null; done
+
+ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; } # utime + stime
+# voluntary and involuntary context switches, summed over the threads that serve connections
+switches() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    case $(cat "$t/comm") in mc-worker*|speicherd-io*) awk '/ctxt_switches/ {print $2}' "$t/status" | paste -sd' ';; esac
+  done | awk '{v += $1; n += $2} END {print v + 0, n + 0}'
+}
+
+TIMEFORMAT='client-cpu %U %S' # what bash's time prints: memaslap's user and system seconds
+printf '%-10s %10s %16s %18s %22s\n' server ops/s "server us/req" "memaslap us/req" "switches/1000 (vol invol)"
+for _ in $(seq "$rounds"); do
+  for pair in "memcached:$mc_pid:$mc_port" "speicherd:$sd_pid:$sd_port"; do
+    IFS=: read -r name pid port <<<"$pair"
+    t0=$(ticks "$pid"); s0=$(switches "$pid")
+    out=$({ time memcaslap -s "127.0.0.1:$port" -F bench/memaslap.cfg -T 2 -c 50 -t "${seconds}s"; } 2>&1)
+    t1=$(ticks "$pid"); s1=$(switches "$pid")
+    tps=$(sed -n 's/.*TPS: \([0-9]*\).*/\1/p' <<<"$out" | tail -1)
+    python3 - "$name" "$tps" "$seconds" "$t0" "$t1" "$(grep '^client-cpu' <<<"$out")" "$s0" "$s1" "$(getconf CLK_TCK)" <<'PY'
+import sys
+name, tps, secs, t0, t1, client, s0, s1, hz = sys.argv[1:]
+requests = int(tps) * int(secs)
+server = (int(t1) - int(t0)) / int(hz)
+user, system = (float(x) for x in client.split()[1:])
+(v0, n0), (v1, n1) = ([int(x) for x in s.split()] for s in (s0, s1))
+print("%-10s %10s %16.2f %18.2f %12.1f %9.1f" % (name, tps, server * 1e6 / requests,
+      (user + system) * 1e6 / requests, (v1 - v0) * 1000 / requests, (n1 - n0) * 1000 / requests))
+PY
+  done
+done
