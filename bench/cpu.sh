@@ -14,9 +14,7 @@ seconds=${2:-10}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-need_commands memcached:memcached memcaslap:libmemcached-tools
-jar=kv-server/target/kv-server.jar
-[[ -f $jar ]] || bin/mvn -q -B package -DskipTests
+need_memaslap_and_jar
 
 mc_port=$(free_port); sd_port=$(free_port)
 start_memcached "$mc_port" -c 4096

@@ -14,6 +14,14 @@ need_commands() {
   fi
 }
 
+# need_memaslap_and_jar: memcached and memaslap installed, and the server jar in $jar, built when
+# missing; what every memaslap script starts with.
+need_memaslap_and_jar() {
+  need_commands memcached:memcached memcaslap:libmemcached-tools
+  jar=kv-server/target/kv-server.jar
+  [[ -f $jar ]] || bin/mvn -q -B package -DskipTests
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # A scratch directory in $work and the servers in $pids, both gone when the script exits.

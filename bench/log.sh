@@ -12,9 +12,7 @@ seconds=${2:-10}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
-need_commands memcached:memcached memcaslap:libmemcached-tools
-jar=kv-server/target/kv-server.jar
-[[ -f $jar ]] || bin/mvn -q -B package -DskipTests
+need_memaslap_and_jar
 java=$(bin/jdk)/bin/java
 
 declare -A port
