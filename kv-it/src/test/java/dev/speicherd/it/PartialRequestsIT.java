@@ -13,7 +13,9 @@ import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,8 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Requests that reach the jar's event loops a few bytes at a time, as a slow client or a
  * congested network delivers them, in each protocol: each is answered as if it had come whole.
- * Also an over-limit value arriving in pieces, whose rest is swallowed, and a client that
- * pipelines far more answers than it reads for a while.
+ * Also an over-limit value arriving in pieces, whose rest is swallowed, a client that pipelines
+ * far more answers than it reads for a while, and many connections completing their requests at
+ * once while others are reset.
  */
 class PartialRequestsIT {
 
@@ -436,6 +439,53 @@ class PartialRequestsIT {
                 assertEquals("VALUE small 0 " + size, awaited(w, "reply " + i + " of " + gets), "reply " + i);
                 assertArrayEquals(value, block(w, size));
                 assertEquals("END", w.line());
+            }
+        }
+    }
+
+    @Test
+    void connectionsWhoseRequestsCompleteTogetherAreAllAnsweredWhileOthersAreCutOff() throws IOException {
+        // Every connection sends all of its requests but the last byte, so the server holds them
+        // half read; then the last bytes go out back to back, with resets from other clients in
+        // between, so that one turn of a loop finds many connections ready, some of them broken
+        // (an instrumented build saw turns of 25 ready connections, 5 of them reset). A loop
+        // whose send pass stopped at a closed connection failed this test.
+        int healthy = 40;
+        List<MemcachedWire> clients = new ArrayList<>();
+        List<MemcachedWire> cutOff = new ArrayList<>();
+        try {
+            for (int i = 0; i < healthy; i++) {
+                clients.add(memcached());
+                if (i % 4 == 0) {
+                    cutOff.add(memcached());
+                }
+            }
+            for (int i = 0; i < healthy; i++) {
+                String requests = "set together" + i + " 0 0 3\r\n" + "v%02d".formatted(i) + "\r\nget together" + i + "\r\n";
+                clients.get(i).send(requests.substring(0, requests.length() - 1));
+            }
+            for (MemcachedWire c : cutOff) {
+                c.send("get together0");
+                c.socket.setSoLinger(true, 0); // close with a reset, mid-request
+            }
+            pause();
+            for (int i = 0; i < healthy; i++) {
+                clients.get(i).send("\n");
+                if (i % 4 == 0) {
+                    cutOff.get(i / 4).close();
+                }
+            }
+            for (int i = 0; i < healthy; i++) {
+                MemcachedWire c = clients.get(i);
+                assertEquals("STORED", c.line(), "client " + i);
+                assertEquals("VALUE together" + i + " 0 3|" + "v%02d".formatted(i) + "|END", c.untilEnd(), "client " + i);
+            }
+        } finally {
+            for (MemcachedWire c : clients) {
+                c.close();
+            }
+            for (MemcachedWire c : cutOff) {
+                c.close();
             }
         }
     }
