@@ -100,7 +100,11 @@ public final class MemoryStore implements Store {
     private final Journal journal;
     private volatile long limitBytes;
     private final SlotTable table = new SlotTable();
-    /** Where {@link #read(List, ItemReader)} puts what it read ahead; never read. */
+    /**
+     * Where {@link #read(List, ItemReader)} would put the sum of what it read ahead, were it ever
+     * {@code Integer.MIN_VALUE}; never read. A write on every multi-get would have every loop
+     * thread write to this object, whose fields every request of the other threads reads.
+     */
     private int lookAheadSink;
     private final AtomicLong lastCas = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -214,7 +218,9 @@ public final class MemoryStore implements Store {
                 touched += slot.lastByte();
             }
         }
-        lookAheadSink = touched; // kept, so that the compiler keeps the reads that made it
+        if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
+            lookAheadSink = touched;
+        }
         int hits = 0;
         for (int i = 0; i < count; i++) {
             Slot slot = found[i];
