@@ -105,11 +105,29 @@ final class LoopConnection {
      * requests are buffered, and says what to wait for next.
      */
     void send(long now) {
-        if (state != State.OPEN && state != State.CLOSING) {
-            return;
+        if (session == null || (state != State.OPEN && state != State.CLOSING)) {
+            return; // nothing came yet, so nothing is owed; or the connection is done with
         }
         try {
-            sendAndAnswer(now);
+            // The answers may have stopped at the high-water mark: go on while the socket takes
+            // them and whole requests are still buffered.
+            while (true) {
+                if (out.send(channel) > 0) {
+                    lastActive = now;
+                }
+                if (!answering()) {
+                    break;
+                }
+                answerBuffered();
+            }
+            if (state == State.CLOSING && out.pending() == 0) {
+                finish(now);
+                return;
+            }
+            int ops = (takingInput() ? SelectionKey.OP_READ : 0) | (out.pending() > 0 ? SelectionKey.OP_WRITE : 0);
+            if (key.interestOps() != ops) {
+                key.interestOps(ops);
+            }
         } catch (IOException | RuntimeException | Error e) {
             failed(e);
         }
@@ -168,31 +186,6 @@ final class LoopConnection {
     private void failed(Throwable e) {
         Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
         close();
-    }
-
-    private void sendAndAnswer(long now) throws IOException {
-        if (session == null) {
-            return; // nothing came yet, so nothing is owed
-        }
-        // Send; the answers may have stopped at the high-water mark, so go on while the socket
-        // took them and whole requests are still buffered.
-        while (true) {
-            if (out.send(channel) > 0) {
-                lastActive = now;
-            }
-            if (!answering()) {
-                break;
-            }
-            answerBuffered();
-        }
-        if (state == State.CLOSING && out.pending() == 0) {
-            finish(now);
-            return;
-        }
-        int ops = (takingInput() ? SelectionKey.OP_READ : 0) | (out.pending() > 0 ? SelectionKey.OP_WRITE : 0);
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
     }
 
     private boolean answering() {
