@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
@@ -46,7 +47,7 @@ final class Listener implements AutoCloseable {
             throws IOException {
         ServerSocketChannel socket = ServerSocketChannel.open();
         try {
-            socket.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             socket.bind(new InetSocketAddress(address, port), BACKLOG);
         } catch (IOException e) {
             socket.close();

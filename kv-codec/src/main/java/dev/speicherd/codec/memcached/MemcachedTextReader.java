@@ -564,7 +564,8 @@ public final class MemcachedTextReader {
 
         /**
          * Returns the verb spelled by {@code bytes[from, to)}, case-sensitively, or null. The
-         * length and the first byte rule out all but one or two verbs before any loop.
+         * length and the first byte rule out all but one or two verbs before their bytes are
+         * compared.
          */
         static Verb of(byte[] bytes, int from, int to) {
             int length = to - from;
