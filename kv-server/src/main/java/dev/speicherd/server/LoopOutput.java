@@ -20,12 +20,32 @@ final class LoopOutput extends OutputStream {
 
     /** The buffer a connection starts with and shrinks back to once a large answer has left. */
     static final int INITIAL_BYTES = 16 * 1024;
+    /**
+     * The most answer bytes one connection may hold unsent: the largest byte array the JVM
+     * makes. Only a single request can come near it (the connection reads nothing more while its
+     * answers are over the high-water mark), e.g. a multi-get of many large items; a write past
+     * it fails that connection, which is closed.
+     */
+    static final int MAX_PENDING_BYTES = Integer.MAX_VALUE - 8;
 
+    private final int maxPending;
     private byte[] buf = new byte[INITIAL_BYTES];
     /** A view of {@link #buf} for the channel, made again only when the buffer is. */
     private ByteBuffer view = ByteBuffer.wrap(buf);
     private int start;
     private int end;
+
+    LoopOutput() {
+        this(MAX_PENDING_BYTES);
+    }
+
+    /** An output that holds at most {@code maxPending} unsent bytes; tests use a small one. */
+    LoopOutput(int maxPending) {
+        if (maxPending < INITIAL_BYTES || maxPending > MAX_PENDING_BYTES) {
+            throw new IllegalArgumentException("maxPending out of range: " + maxPending);
+        }
+        this.maxPending = maxPending;
+    }
 
     @Override
     public void write(int b) throws IOException {
@@ -82,11 +102,12 @@ final class LoopOutput extends OutputStream {
             start = 0;
         }
         if (buf.length - end < len) {
-            long size = Math.max(2L * buf.length, (long) end + len);
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new IOException("answers of " + size + " bytes would be pending on one connection");
+            long needed = (long) end + len;
+            if (needed > maxPending) {
+                throw new IOException("answers of " + needed + " bytes would be pending on one connection;"
+                        + " the most is " + maxPending);
             }
-            use(Arrays.copyOf(buf, (int) size));
+            use(Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, needed), maxPending)));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.speicherd.server;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -217,5 +218,41 @@ final class LoopOutputTest {
         Peer peer = new Peer(100_003);
         sendAll(out, peer);
         assertArrayEquals(expected.toByteArray(), peer.got.toByteArray());
+    }
+
+    @Test
+    void answersFillThePendingLimitExactlyAndOneByteMoreFailsWithoutLosingWhatIsHeld() throws IOException {
+        // A limit that is not a power of two times the first buffer, so that growth by doubling
+        // would overshoot it: the buffer must stop at the limit, not refuse before it.
+        int limit = LoopOutput.INITIAL_BYTES * 5 + 3;
+        LoopOutput out = new LoopOutput(limit);
+        byte[] answer = pattern(limit - 1, 9);
+        out.write(answer);
+        out.write('!');
+        assertEquals(limit, out.pending(), "exactly at the limit");
+
+        IOException past = assertThrows(IOException.class, () -> out.write('?'));
+        assertTrue(past.getMessage().contains((limit + 1) + " bytes") && past.getMessage().contains("most is " + limit),
+                past.getMessage());
+        IOException pastByMany = assertThrows(IOException.class, () -> out.write(new byte[4096]));
+        assertTrue(pastByMany.getMessage().contains((limit + 4096) + " bytes"), pastByMany.getMessage());
+        assertEquals(limit, out.pending(), "a refused write adds nothing");
+
+        // What was held still goes out whole, and then the limit applies afresh.
+        Peer peer = new Peer(7_000);
+        sendAll(out, peer);
+        assertArrayEquals(concat(answer, new byte[] {'!'}), peer.got.toByteArray());
+        out.write(pattern(limit, 10));
+        assertEquals(limit, out.pending());
+    }
+
+    @Test
+    void theSmallestLimitIsTheFirstBufferAndALimitOutsideTheRangeIsRefused() throws IOException {
+        LoopOutput smallest = new LoopOutput(LoopOutput.INITIAL_BYTES);
+        smallest.write(new byte[LoopOutput.INITIAL_BYTES]);
+        assertEquals(LoopOutput.INITIAL_BYTES, smallest.pending());
+        assertThrows(IOException.class, () -> smallest.write(0));
+        assertThrows(IllegalArgumentException.class, () -> new LoopOutput(LoopOutput.INITIAL_BYTES - 1));
+        assertThrows(IllegalArgumentException.class, () -> new LoopOutput(LoopOutput.MAX_PENDING_BYTES + 1));
     }
 }
