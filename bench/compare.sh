@@ -14,17 +14,11 @@ seconds=${2:-10}
 . bench/lib.sh
 need_memaslap_and_jar
 java_home=$(bin/jdk)
-mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
-start_memcached "$mc_port" -c 4096
-start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024 -c 4096
+start_both_warm "$seconds"
 
 declare -A results
 cases=("get90-set10" "multiget-d10")
 case_args() { case $1 in get90-set10) echo "";; multiget-d10) echo "-d 10";; esac; }
-
-# warm both servers up (JIT, page cache) before measuring
-memaslap_tps "$mc_port" "$seconds" memaslap.cfg -x 200000 >/dev/null
-memaslap_tps "$sd_port" "$seconds" memaslap.cfg -x 200000 >/dev/null
 
 for c in "${cases[@]}"; do
   for r in $(seq "$rounds"); do

@@ -16,12 +16,7 @@ seconds=${2:-10}
 . bench/lib.sh
 need_memaslap_and_jar
 
-mc_port=$(free_port); sd_port=$(free_port)
-start_memcached "$mc_port" -c 4096
-mc_pid=$last_pid
-start_speicherd speicherd "$sd_port" "$(free_port)" -m 1024 -c 4096
-sd_pid=$(pgrep -f "java.* -p $sd_port " | head -1)
-for port in "$mc_port" "$sd_port"; do memaslap_tps "$port" "$seconds" memaslap.cfg -x 200000 >/dev/null; done
+start_both_warm "$seconds"
 
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; } # utime + stime
 # voluntary and involuntary context switches, summed over the threads that serve connections

@@ -62,3 +62,16 @@ start_speicherd() {
   cat "$work/$name.log" >&2
   return 1
 }
+
+# start_both_warm SECONDS: memcached and speicherd as the memaslap comparisons run them, on free
+# ports ($mc_port, $sd_port; processes $mc_pid, $sd_pid), each warmed up (JIT, page cache) by a
+# memaslap run of 200,000 operations (SECONDS at most) before anything is measured.
+start_both_warm() {
+  mc_port=$(free_port); sd_port=$(free_port)
+  start_memcached "$mc_port" -c 4096
+  mc_pid=$last_pid
+  start_speicherd speicherd "$sd_port" "$(free_port)" -m 1024 -c 4096
+  sd_pid=$(pgrep -f "java.* -p $sd_port " | head -1)
+  local port
+  for port in "$mc_port" "$sd_port"; do memaslap_tps "$port" "$1" memaslap.cfg -x 200000 >/dev/null; done
+}

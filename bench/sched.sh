@@ -20,10 +20,7 @@ seconds=${2:-10}
 need_memaslap_and_jar
 need_commands perf:linux-perf
 
-mc_port=$(free_port); sd_port=$(free_port)
-start_memcached "$mc_port" -c 4096
-start_speicherd speicherd "$sd_port" "$(free_port)" -m 1024 -c 4096
-for port in "$mc_port" "$sd_port"; do memaslap_tps "$port" "$seconds" memaslap.cfg -x 200000 >/dev/null; done
+start_both_warm "$seconds"
 
 # count_run NAME PORT: one memaslap run under perf stat, one under perf record; prints a row.
 window=$((seconds - 2)) # perf watches the middle of each run, away from its start and end
