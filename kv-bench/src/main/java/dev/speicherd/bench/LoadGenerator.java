@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A load generator for both of speicherd's protocols (and any memcached), closed loop unless
@@ -32,12 +31,14 @@ import java.util.concurrent.locks.LockSupport;
  * offered at a fixed rate (coordinated omission); they are the service times the server gave at
  * the throughput it reached, and two servers are measured at different loads.
  *
- * <p>With {@code --rate}, the load is offered at a fixed rate instead: each connection sends its
- * batches on a schedule (its share of the rate, from a random phase), and a request's latency
- * runs from when its batch was due, not from when it went out. A server that falls behind is
- * sent the late batches back to back and charged for the wait, as wrk2 does, so two servers are
- * compared at the same offered load. The rate must be below what the server can do for the
- * latencies to mean service; the report gives the rate reached.
+ * <p>With {@code --rate}, the load is offered at a fixed rate instead, by {@link ScheduledLoad}:
+ * each connection sends its batches on a schedule (its share of the rate, from a random phase),
+ * and a request's latency runs from when its batch was due, not from when it went out. A server
+ * that falls behind is sent the late batches back to back and charged for the wait, as wrk2
+ * does, so two servers are compared at the same offered load. The rate must be below what the
+ * server can do for the latencies to mean service; the report gives the rate reached. That mode
+ * runs on two platform threads and non-blocking sockets, not a virtual thread per connection,
+ * to take as little of the machine from the server as it can.
  *
  * <p>Prints a human-readable report and, last, one {@code RESULT key=value ...} line for scripts.
  */
@@ -130,7 +131,14 @@ public final class LoadGenerator {
                 }
                 long measureFrom = System.nanoTime() + seconds(o.warmupSeconds());
                 long until = measureFrom + seconds(o.seconds());
-                all(threads, clients, c -> c.load(measureFrom, until));
+                if (o.rate() == 0) {
+                    all(threads, clients, c -> c.load(measureFrom, until));
+                } else {
+                    for (Client c : clients) {
+                        c.close(); // the scheduled load opens non-blocking connections of its own
+                    }
+                    new ScheduledLoad(o, keys, clients).run(measureFrom, until);
+                }
 
                 LatencyHistogram latency = new LatencyHistogram();
                 LatencyHistogram sendLag = new LatencyHistogram();
@@ -185,11 +193,11 @@ public final class LoadGenerator {
     }
 
     /** One connection and what it counted; its methods run on one thread at a time. */
-    private static final class Client {
+    static final class Client {
         private final int id;
-        private final Options o;
-        private final KeySpace keys;
-        private final SplittableRandom random;
+        final Options o;
+        final KeySpace keys;
+        final SplittableRandom random;
         private ProtocolConnection connection;
         final LatencyHistogram latency = new LatencyHistogram();
         /**
@@ -236,36 +244,24 @@ public final class LoadGenerator {
             }
         }
 
-        /** Sends batches until {@code until}, counting those that start at {@code measureFrom} or later. */
+        /**
+         * Sends batches back to back until {@code until}, counting those that start at {@code
+         * measureFrom} or later: the closed loop. A fixed rate is {@link ScheduledLoad}'s.
+         */
         void load(long measureFrom, long until) {
             int depth = o.pipeline();
             int[] batch = new int[depth];
             boolean[] isGet = new boolean[depth];
-            long interval = o.batchIntervalNanos();
-            long due = System.nanoTime() + (interval == 0 ? 0 : random.nextLong(interval));
             while (true) {
-                long start;
-                if (interval == 0) {
-                    start = System.nanoTime();
-                } else {
-                    start = due;
-                    due += interval;
-                    waitUntil(start);
-                }
+                long start = System.nanoTime();
                 if (start >= until) {
                     return;
                 }
                 boolean measured = start >= measureFrom;
-                for (int i = 0; i < depth; i++) {
-                    batch[i] = random.nextInt(keys.size());
-                    isGet[i] = random.nextDouble() < o.getRatio();
-                }
+                nextBatch(batch, isGet);
                 int answered = 0;
                 try {
                     ProtocolConnection c = connection();
-                    if (measured && interval != 0) {
-                        sendLag.record(System.nanoTime() - start);
-                    }
                     for (int i = 0; i < depth; i++) {
                         if (isGet[i]) {
                             c.sendGet(batch[i]);
@@ -279,14 +275,7 @@ public final class LoadGenerator {
                         long now = System.nanoTime();
                         error("", wrong);
                         if (measured) {
-                            latency.record(now - start);
-                            ops++;
-                            if (isGet[answered]) {
-                                gets++;
-                            } else {
-                                sets++;
-                            }
-                            lastReply = now;
+                            answered(isGet[answered], now - start, now);
                         }
                     }
                 } catch (IOException e) {
@@ -298,11 +287,24 @@ public final class LoadGenerator {
             }
         }
 
-        /** Parks until {@code deadline} (System.nanoTime); returns at once if it has passed. */
-        private static void waitUntil(long deadline) {
-            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-                LockSupport.parkNanos(left);
+        /** Picks the next batch's keys, uniformly, and which of them are gets. */
+        void nextBatch(int[] batch, boolean[] isGet) {
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = random.nextInt(keys.size());
+                isGet[i] = random.nextDouble() < o.getRatio();
             }
+        }
+
+        /** Counts a measured reply that took {@code nanos} and came at {@code now}. */
+        void answered(boolean get, long nanos, long now) {
+            latency.record(nanos);
+            ops++;
+            if (get) {
+                gets++;
+            } else {
+                sets++;
+            }
+            lastReply = now;
         }
 
         /** The connection, reconnected if a failure closed it. */
@@ -313,16 +315,20 @@ public final class LoadGenerator {
             return connection;
         }
 
-        private void error(String phase, String wrong) {
+        void error(String phase, String wrong) {
             if (wrong != null) {
                 errors.merge(phase + wrong, 1L, Long::sum);
             }
         }
 
         /** A connection failed with {@code unanswered} requests outstanding: all count as errors. */
-        private void broken(String phase, IOException e, int unanswered) {
+        void lost(String phase, IOException e, int unanswered) {
             errors.merge(phase + "connection: " + e.getClass().getSimpleName() + ": " + e.getMessage(),
                     (long) Math.max(1, unanswered), Long::sum);
+        }
+
+        private void broken(String phase, IOException e, int unanswered) {
+            lost(phase, e, unanswered);
             close();
             try {
                 Thread.sleep(10); // do not spin on a server that refuses us
@@ -407,7 +413,7 @@ public final class LoadGenerator {
               --protocol memcached|speicher   wire protocol (default memcached)
               --host HOST                     server address (default 127.0.0.1)
               --port N                        server port (default 11211, or 14567 for speicher)
-              --connections N                 concurrent connections, one virtual thread each (default 50)
+              --connections N                 concurrent connections (default 50)
               --seconds S                     measured duration (default 10)
               --warmup S                      unmeasured load before it (default 1)
               --value-bytes N                 value size (default 100)

@@ -3,6 +3,8 @@ package dev.speicherd.bench;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -29,34 +31,44 @@ abstract sealed class ProtocolConnection implements Closeable
     private static final byte[] CRLF = ascii("\r\n");
 
     final KeySpace keys;
-    private final Socket socket;
+    private final Closeable transport;
     final ReplyInput in;
     final BufferedOutputStream out;
     /** Room for one value, or one whole request. */
     byte[] scratch;
 
-    private ProtocolConnection(KeySpace keys, String host, int port, int timeoutMillis) throws IOException {
+    private ProtocolConnection(KeySpace keys, InputStream in, OutputStream out, Closeable transport) {
         this.keys = keys;
-        this.socket = new Socket();
+        this.transport = transport;
+        this.in = new ReplyInput(in);
+        this.out = new BufferedOutputStream(out, 64 * 1024);
+        this.scratch = new byte[keys.valueBytes() + 512];
+    }
+
+    /** Opens a blocking connection to a server, whose reads time out after {@code timeoutMillis}. */
+    static ProtocolConnection open(Protocol protocol, KeySpace keys, String host, int port, int timeoutMillis)
+            throws IOException {
+        Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMillis);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
-            this.in = new ReplyInput(socket.getInputStream());
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            return over(protocol, keys, socket.getInputStream(), socket.getOutputStream(), socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
-        this.scratch = new byte[keys.valueBytes() + 512];
     }
 
-    /** Opens a connection to a server. */
-    static ProtocolConnection open(Protocol protocol, KeySpace keys, String host, int port, int timeoutMillis)
-            throws IOException {
+    /**
+     * A connection over given streams, which {@link #close()} closes through {@code transport}:
+     * for {@link ScheduledLoad}, whose streams read and write a non-blocking channel.
+     */
+    static ProtocolConnection over(Protocol protocol, KeySpace keys, InputStream in, OutputStream out,
+            Closeable transport) {
         return switch (protocol) {
-            case MEMCACHED -> new Memcached(keys, host, port, timeoutMillis);
-            case SPEICHER -> new Speicher(keys, host, port, timeoutMillis);
+            case MEMCACHED -> new Memcached(keys, in, out, transport);
+            case SPEICHER -> new Speicher(keys, in, out, transport);
         };
     }
 
@@ -87,7 +99,7 @@ abstract sealed class ProtocolConnection implements Closeable
 
     @Override
     public final void close() throws IOException {
-        socket.close();
+        transport.close();
     }
 
     static byte[] ascii(String s) {
@@ -144,8 +156,8 @@ abstract sealed class ProtocolConnection implements Closeable
         /** {@code " 0 <bytes>"}: what follows the key in a right VALUE line. */
         private final byte[] valueTail;
 
-        Memcached(KeySpace keys, String host, int port, int timeoutMillis) throws IOException {
-            super(keys, host, port, timeoutMillis);
+        Memcached(KeySpace keys, InputStream in, OutputStream out, Closeable transport) {
+            super(keys, in, out, transport);
             setTail = ascii(" 0 0 " + keys.valueBytes() + "\r\n");
             valueTail = ascii(" 0 " + keys.valueBytes());
         }
@@ -259,8 +271,8 @@ abstract sealed class ProtocolConnection implements Closeable
         /** Where the body {@link #readFrame()} last returned ends. */
         private int bodyEnd;
 
-        Speicher(KeySpace keys, String host, int port, int timeoutMillis) throws IOException {
-            super(keys, host, port, timeoutMillis);
+        Speicher(KeySpace keys, InputStream in, OutputStream out, Closeable transport) {
+            super(keys, in, out, transport);
         }
 
         @Override

@@ -21,6 +21,8 @@ final class ReplyInput {
     private int pos;
     private int limit;
     private int lineEnd;
+    /** Where {@link #reset()} goes back to; bytes from here on are kept. -1: none. */
+    private int mark = -1;
 
     ReplyInput(InputStream in) {
         this.in = in;
@@ -81,13 +83,35 @@ final class ReplyInput {
         return start;
     }
 
-    /** Makes at least {@code n} bytes available from {@code pos}, moving them to the front. */
+    /**
+     * Remembers where the next reply starts, for {@link #reset()}: a reply read from a
+     * non-blocking source may be only partly there, and is read again from its start when the
+     * rest has come.
+     */
+    void mark() {
+        mark = pos;
+    }
+
+    /** Goes back to the last {@link #mark()}; the bytes read since are read again. */
+    void reset() {
+        pos = mark;
+    }
+
+    /**
+     * Makes at least {@code n} bytes available from {@code pos}, moving them (and any marked
+     * ones before them) to the front.
+     */
     private void fill(int n) throws IOException {
-        if (pos > 0) {
-            System.arraycopy(buf, pos, buf, 0, limit - pos);
-            limit -= pos;
-            pos = 0;
+        int keep = mark >= 0 ? mark : pos;
+        if (keep > 0) {
+            System.arraycopy(buf, keep, buf, 0, limit - keep);
+            limit -= keep;
+            pos -= keep;
+            if (mark >= 0) {
+                mark = 0;
+            }
         }
+        n += pos;
         if (buf.length < n) {
             buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
         }

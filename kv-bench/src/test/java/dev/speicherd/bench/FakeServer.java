@@ -15,11 +15,14 @@ import dev.speicherd.codec.speicher.SpeicherValues;
 import dev.speicherd.storage.MemoryStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A small server for the load generator's tests, built from speicherd's own codec and store,
@@ -34,8 +37,13 @@ final class FakeServer implements AutoCloseable {
         /** Keys ending in 3 read back another key's value. */
         WRONG_VALUE,
         /** Every 500th request on a connection gets no answer: the connection is closed. */
-        HANG_UP
+        HANG_UP,
+        /** Replies leave in pieces of {@link #TRICKLE_BYTES} bytes, a little apart. */
+        TRICKLE
     }
+
+    /** How many bytes of a reply leave at a time under {@link Fault#TRICKLE}. */
+    static final int TRICKLE_BYTES = 7;
 
     private final ProtocolConnection.Protocol protocol;
     private final Fault fault;
@@ -70,7 +78,8 @@ final class FakeServer implements AutoCloseable {
         try (s) {
             s.setTcpNoDelay(true);
             BufferedInputStream in = new BufferedInputStream(s.getInputStream());
-            BufferedOutputStream out = new BufferedOutputStream(s.getOutputStream());
+            OutputStream socketOut = s.getOutputStream();
+            BufferedOutputStream out = new BufferedOutputStream(fault == Fault.TRICKLE ? new Trickle(socketOut) : socketOut);
             if (protocol == ProtocolConnection.Protocol.MEMCACHED) {
                 serveMemcached(in, out);
             } else {
@@ -135,6 +144,22 @@ final class FakeServer implements AutoCloseable {
             writer.write(response);
             if (in.available() == 0) {
                 writer.flush();
+            }
+        }
+    }
+
+    /** Writes in pieces of {@link #TRICKLE_BYTES}, each its own segment (the socket has no delay). */
+    private static final class Trickle extends FilterOutputStream {
+        Trickle(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int at = off; at < off + len; at += TRICKLE_BYTES) {
+                out.write(b, at, Math.min(TRICKLE_BYTES, off + len - at));
+                out.flush();
+                LockSupport.parkNanos(20_000);
             }
         }
     }

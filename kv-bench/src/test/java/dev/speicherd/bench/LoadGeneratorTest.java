@@ -17,8 +17,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** The load generator against small in-process servers: right ones and lying ones. Runs are short. */
+/**
+ * The load generator against small in-process servers: right ones and lying ones. Runs are
+ * short; a run that hangs (a lost wake-up in the scheduled load, say) fails on the timeout.
+ */
+@Timeout(60)
 class LoadGeneratorTest {
 
     /** What one run printed and returned. */
@@ -79,6 +84,44 @@ class LoadGeneratorTest {
             assertEquals(2000, resultField(run.out(), "rate"));
             long ops = resultField(run.out(), "ops");
             assertTrue(ops >= 1000 - 8 && ops <= 1000 + 8, ops + " ops:\n" + run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aFixedRateReadsRepliesThatComeInPieces(Protocol protocol) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, FakeServer.Fault.TRICKLE)) {
+            // Every reply is longer than one piece, so each one is read again from its start at
+            // least once; a reply read out of step would count as an error or break the run.
+            Run run = run(protocol, server.port(), "--rate", "1000", "--pipeline", "2", "--seconds", "0.5");
+            assertEquals(0, run.status(), run.out() + run.err());
+            assertTrue(run.out().contains("errors: none"), run.out());
+            long ops = resultField(run.out(), "ops");
+            assertTrue(ops >= 500 - 8 && ops <= 500 + 8, ops + " ops:\n" + run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MEMCACHED, MISS, miss", "SPEICHER, MISS, miss", "MEMCACHED, WRONG_VALUE, wrong value",
+        "SPEICHER, WRONG_VALUE, wrong value"})
+    void aFixedRateCountsWrongRepliesToo(Protocol protocol, Fault fault, String said) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, fault)) {
+            Run run = run(protocol, server.port(), "--rate", "4000", "--pipeline", "4");
+            assertEquals(1, run.status(), run.out());
+            assertTrue(run.out().contains(said), run.out());
+            assertTrue(resultField(run.out(), "errors") > 0, run.out());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aFixedRateReconnectsAfterAHangUp(Protocol protocol) throws Exception {
+        try (FakeServer server = new FakeServer(protocol, Fault.HANG_UP)) {
+            // 8,000 requests/s for 1.1 s: 2,200 per connection, each cut off after 500
+            Run run = run(protocol, server.port(), "--rate", "8000", "--pipeline", "4", "--seconds", "1");
+            assertEquals(1, run.status(), run.out());
+            assertTrue(run.out().contains("connection: "), run.out());
+            assertTrue(server.requests.get() > 2000 + 1000, server.requests + " requests:\n" + run.out());
         }
     }
 
