@@ -50,6 +50,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
 # (its default of 200 ms lets young pauses copy tens of MB of new items while requests wait),
 # the heap sized from the container's memory limit (keep speicherd's -m, default 64m, below
 # it), and exit at once on an OutOfMemoryError so the orchestrator restarts the container
-# instead of it limping on. Huge pages depend on the host's kernel setting, so the image leaves
-# them off. More JVM options: -e JAVA_TOOL_OPTIONS=... (e.g. -XX:+UseTransparentHugePages).
+# instead of it limping on. No huge pages: they lengthen G1's young pauses (README, "JVM
+# settings"). More JVM options: -e JAVA_TOOL_OPTIONS=... (e.g. -XX:+UseZGC).
 ENTRYPOINT ["java", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/speicherd.jar"]

@@ -27,7 +27,7 @@ for name in memcached speicherd bare-threads bare-loop; do port[$name]=$(free_po
 start_memcached "${port[memcached]}" -c 4096
 start_speicherd speicherd "${port[speicherd]}" 0 -m 1024 -c 4096
 for design in threads loop; do
-  "$java" -XX:+UseTransparentHugePages -cp "$bench_jar" dev.speicherd.bench.ceiling.BareServer "$design" \
+  "$java" -cp "$bench_jar" dev.speicherd.bench.ceiling.BareServer "$design" \
     "${port[bare-$design]}" 2>"$work/bare-$design.log" &
   pids+=($!)
 done

@@ -6,7 +6,7 @@
 # full GC (jcmd GC.run, GC.heap_info), before and after, and its RSS once that GC is done.
 #
 # usage: bench/memory.sh [ITEMS] [KEY_BYTES] [VALUE_BYTES]
-# The JVM runs with bin/speicherd's launch defaults (G1, max heap 1/4 of RAM, huge pages) plus
+# The JVM runs with bin/speicherd's launch defaults (G1, max heap 1/4 of RAM) plus
 # whatever is in SPEICHERD_JAVA_OPTS. The stats and heap figures repeat to a byte or so per item
 # on a noisy machine; speicherd's RSS does not: it is the heap G1 grew into while loading (live
 # items plus room for garbage), which varies by some 10 % from run to run unless bounded, e.g.
