@@ -195,9 +195,9 @@ public final class LoadGenerator {
     /** One connection and what it counted; its methods run on one thread at a time. */
     static final class Client {
         private final int id;
-        final Options o;
-        final KeySpace keys;
-        final SplittableRandom random;
+        private final Options o;
+        private final KeySpace keys;
+        private final SplittableRandom random;
         private ProtocolConnection connection;
         final LatencyHistogram latency = new LatencyHistogram();
         /**
@@ -262,16 +262,9 @@ public final class LoadGenerator {
                 int answered = 0;
                 try {
                     ProtocolConnection c = connection();
-                    for (int i = 0; i < depth; i++) {
-                        if (isGet[i]) {
-                            c.sendGet(batch[i]);
-                        } else {
-                            c.sendSet(batch[i]);
-                        }
-                    }
-                    c.flush();
+                    c.sendBatch(batch, isGet);
                     for (; answered < depth; answered++) {
-                        String wrong = isGet[answered] ? c.readGet(batch[answered]) : c.readSet(batch[answered]);
+                        String wrong = c.read(batch[answered], isGet[answered]);
                         long now = System.nanoTime();
                         error("", wrong);
                         if (measured) {
@@ -285,6 +278,11 @@ public final class LoadGenerator {
                     }
                 }
             }
+        }
+
+        /** A random phase in {@code [0, interval)}, for when this connection's schedule starts. */
+        long phase(long interval) {
+            return random.nextLong(interval);
         }
 
         /** Picks the next batch's keys, uniformly, and which of them are gets. */

@@ -97,6 +97,23 @@ abstract sealed class ProtocolConnection implements Closeable
         out.flush();
     }
 
+    /** Sends a batch, key {@code keys[i]} read if {@code isGet[i]}, else stored, in one write. */
+    final void sendBatch(int[] keys, boolean[] isGet) throws IOException {
+        for (int i = 0; i < keys.length; i++) {
+            if (isGet[i]) {
+                sendGet(keys[i]);
+            } else {
+                sendSet(keys[i]);
+            }
+        }
+        flush();
+    }
+
+    /** Reads the reply to a {@link #sendGet} or, if not {@code get}, a {@link #sendSet} of {@code key}. */
+    final String read(int key, boolean get) throws IOException {
+        return get ? readGet(key) : readSet(key);
+    }
+
     @Override
     public final void close() throws IOException {
         transport.close();

@@ -96,7 +96,7 @@ final class ScheduledLoad {
     void run(long measureFrom, long until) {
         long start = System.nanoTime();
         for (Line line : lines) {
-            line.due = start + line.client.random.nextLong(interval);
+            line.due = start + line.client.phase(interval);
             connect(line);
         }
         Thread t = Thread.ofPlatform().name("loadgen-timer").daemon().start(this::time);
@@ -179,15 +179,7 @@ final class ScheduledLoad {
             client.sendLag.record(System.nanoTime() - line.sentDue);
         }
         try {
-            ProtocolConnection c = line.connection;
-            for (int i = 0; i < line.batch.length; i++) {
-                if (line.isGet[i]) {
-                    c.sendGet(line.batch[i]);
-                } else {
-                    c.sendSet(line.batch[i]);
-                }
-            }
-            c.flush();
+            line.connection.sendBatch(line.batch, line.isGet);
             line.out = true;
             line.answered = 0;
         } catch (IOException e) {
@@ -213,7 +205,7 @@ final class ScheduledLoad {
                 c.in.mark();
                 String wrong;
                 try {
-                    wrong = line.isGet[i] ? c.readGet(line.batch[i]) : c.readSet(line.batch[i]);
+                    wrong = c.read(line.batch[i], line.isGet[i]);
                 } catch (NoReplyYet partial) {
                     c.in.reset();
                     return;
