@@ -90,7 +90,7 @@ class LoadGeneratorTest {
     @ParameterizedTest
     @EnumSource(Protocol.class)
     void aFixedRateReadsRepliesThatComeInPieces(Protocol protocol) throws Exception {
-        try (FakeServer server = new FakeServer(protocol, FakeServer.Fault.TRICKLE)) {
+        try (FakeServer server = new FakeServer(protocol, Fault.TRICKLE)) {
             // Every reply is longer than one piece, so each one is read again from its start at
             // least once; a reply read out of step would count as an error or break the run.
             Run run = run(protocol, server.port(), "--rate", "1000", "--pipeline", "2", "--seconds", "0.5");
@@ -117,7 +117,8 @@ class LoadGeneratorTest {
     @EnumSource(Protocol.class)
     void aFixedRateReconnectsAfterAHangUp(Protocol protocol) throws Exception {
         try (FakeServer server = new FakeServer(protocol, Fault.HANG_UP)) {
-            // 8,000 requests/s for 1.1 s: 2,200 per connection, each cut off after 500
+            // 8,000 requests/s for 1.1 s: 2,200 per connection. Cut off after 500 each and never
+            // reconnected, the 4 connections would reach 2,000 requests beyond the 1,000 preloaded.
             Run run = run(protocol, server.port(), "--rate", "8000", "--pipeline", "4", "--seconds", "1");
             assertEquals(1, run.status(), run.out());
             assertTrue(run.out().contains("connection: "), run.out());
