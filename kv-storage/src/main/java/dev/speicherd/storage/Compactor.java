@@ -117,7 +117,7 @@ final class Compactor {
                     throw new UncheckedIOException(new IOException("compaction cancelled: the store is closing"));
                 }
                 try {
-                    out.write(LogFormat.encode(new LogRecord.Put(key.bytes(), slot.item(), slot.writtenAt())));
+                    out.write(LogFormat.encode(new LogRecord.Put(key.bytes(), Slot.item(slot), Slot.writtenAt(slot))));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -39,8 +39,8 @@ import java.util.function.BiConsumer;
  * count as {@link StoreStats#reclaimed()}. A delayed flush is a time stamp, not a timer: from that
  * time on, items written before it read as dead.
  *
- * <p><b>Memory.</b> An item is a {@link Slot} and one array holding key and value, reached from
- * one element of the table; {@link Slot} says how large values are kept apart. The engine counts
+ * <p><b>Memory.</b> A small item is one array holding its fields, key and value, reached from
+ * one element of the table; {@link Slot} says how, and how large values are kept apart. The engine counts
  * for every item its key and value lengths plus {@link #ITEM_OVERHEAD_BYTES}, which is what the
  * JVM spends beyond them, rounded up so that the count bounds the heap the items take (with
  * compressed oops, i.e. a heap under 32 GiB), plus {@link #DETACHED_OVERHEAD_BYTES} for an item
@@ -64,29 +64,34 @@ import java.util.function.BiConsumer;
  */
 public final class MemoryStore implements Store {
 
-    /** The heap bytes of a {@link Slot.Inline}: a 12-byte header, two ints, three longs, one reference. */
-    private static final int SLOT_BYTES = 48;
     /** The heap bytes of an array before its elements: header and length. */
     private static final int ARRAY_HEADER_BYTES = 16;
     /** Objects take multiples of 8 bytes, so an array's end wastes up to 7. */
     private static final int ALIGNMENT_BYTES = 7;
     /** A reference of 4 bytes in a table at least half full, see {@link SlotTable}. */
     private static final int TABLE_BYTES_PER_ITEM = 8;
+    /**
+     * The heap bytes of a {@link Slot.Detached}: a 12-byte header, two ints, three longs, two
+     * references, 52 rounded up to a multiple of 8.
+     */
+    private static final int DETACHED_SLOT_BYTES = 56;
 
     /**
-     * Bytes counted per item beyond its key and value: the slot, its array's header and the
-     * one-byte key length in it, the array's alignment and the item's share of the table, each
-     * at its most, so that the count is not below what the heap holds. 80 with compressed oops;
-     * the bytes actually taken average about 75 (see {@code MemoryPerItemBenchmark}).
+     * Bytes counted per item beyond its key and value: its array's header, the slot's header
+     * in it, the array's alignment and the item's share of the table, each at its most, so
+     * that the count is not below what the heap holds. 64 with compressed oops; the bytes
+     * actually taken average about 60 (see {@code MemoryPerItemBenchmark}).
      */
     public static final long ITEM_OVERHEAD_BYTES =
-            SLOT_BYTES + ARRAY_HEADER_BYTES + 1 + ALIGNMENT_BYTES + TABLE_BYTES_PER_ITEM;
+            ARRAY_HEADER_BYTES + Slot.HEADER_BYTES + ALIGNMENT_BYTES + TABLE_BYTES_PER_ITEM;
     /**
      * Bytes counted, beyond {@link #ITEM_OVERHEAD_BYTES}, for an item whose key and value are
-     * held in arrays of their own ({@link Slot.Detached}): a slot 8 bytes larger and a second
-     * array's header and alignment, less the key length byte such a slot does without.
+     * held in arrays of their own ({@link Slot.Detached}): the slot object and a second array's
+     * header and alignment, less the inline header such an item does without. 46, so that such
+     * an item counts 110 bytes beyond its key and value.
      */
-    public static final long DETACHED_OVERHEAD_BYTES = 8 + ARRAY_HEADER_BYTES + ALIGNMENT_BYTES - 1;
+    public static final long DETACHED_OVERHEAD_BYTES =
+            DETACHED_SLOT_BYTES + ARRAY_HEADER_BYTES + ALIGNMENT_BYTES - Slot.HEADER_BYTES;
     /** How often the background sweep runs. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
     /** The most entries one background sweep looks at, so a sweep of a huge table stays short. */
@@ -185,13 +190,13 @@ public final class MemoryStore implements Store {
 
     @Override
     public Lookup get(byte[] key) {
-        Slot slot = live(key);
-        return slot == null ? Lookup.MISS : new Lookup.Hit(slot.item());
+        Object slot = live(key);
+        return slot == null ? Lookup.MISS : new Lookup.Hit(Slot.item(slot));
     }
 
     /**
      * Looks every key up first, then reads the items found. Each lookup waits on memory a few
-     * times (the table, the slot, its array); in a loop this small the processor overlaps the
+     * times (the table, the slot, the end of its value); in a loop this small the processor overlaps the
      * waits of several keys, where a lookup between two replies waits alone. The first loop also
      * reads each value's last byte, so that the replies find the whole value in the cache. Under
      * memaslap's multi-get of 10 keys: +6 % for the two loops, +8 % with the last byte (README,
@@ -202,20 +207,20 @@ public final class MemoryStore implements Store {
         int count = keys.size();
         long now = clock.millis();
         if (count == 1) {
-            Slot slot = live(keys.get(0), now);
+            Object slot = live(keys.get(0), now);
             if (slot == null) {
                 return 0;
             }
-            slot.read(0, reader);
+            Slot.read(slot, 0, reader);
             return 1;
         }
-        Slot[] found = new Slot[count];
+        Object[] found = new Object[count];
         int touched = 0;
         for (int i = 0; i < count; i++) {
-            Slot slot = live(keys.get(i), now);
+            Object slot = live(keys.get(i), now);
             found[i] = slot;
             if (slot != null) {
-                touched += slot.lastByte();
+                touched += Slot.lastByte(slot);
             }
         }
         if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
@@ -223,9 +228,9 @@ public final class MemoryStore implements Store {
         }
         int hits = 0;
         for (int i = 0; i < count; i++) {
-            Slot slot = found[i];
+            Object slot = found[i];
             if (slot != null) {
-                slot.read(i, reader);
+                Slot.read(slot, i, reader);
                 hits++;
             }
         }
@@ -233,12 +238,12 @@ public final class MemoryStore implements Store {
     }
 
     /** The live slot under {@code key}, marked as read, or null; a dead one found is removed. */
-    private Slot live(byte[] key) {
+    private Object live(byte[] key) {
         return live(key, clock.millis());
     }
 
-    private Slot live(byte[] key, long now) {
-        Slot slot = table.get(new Key(key));
+    private Object live(byte[] key, long now) {
+        Object slot = table.get(new Key(key));
         if (slot == null) {
             return null;
         }
@@ -246,7 +251,7 @@ public final class MemoryStore implements Store {
             removeDead(slot, now);
             return null;
         }
-        slot.reference();
+        Slot.reference(slot);
         return slot;
     }
 
@@ -259,13 +264,13 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         Box<WriteResult> result = new Box<>();
         table.compute(k, old -> {
-            Slot live = liveOrReclaim(old, now, result);
+            Object live = liveOrReclaim(old, now, result);
             if (expectedCas != ANY_CAS) {
                 if (live == null) {
                     result.value = WriteResult.NOT_FOUND;
                     return keep(old, null);
                 }
-                if (live.cas() != expectedCas) {
+                if (Slot.cas(live) != expectedCas) {
                     result.value = WriteResult.EXISTS;
                     return old;
                 }
@@ -281,8 +286,8 @@ public final class MemoryStore implements Store {
             }
             Item item = switch (mode) {
                 case SET, ADD, REPLACE -> new Item(value, flags, expiresAt, nextCas());
-                case APPEND -> extended(live, live.value(), value);
-                case PREPEND -> extended(live, value, live.value());
+                case APPEND -> extended(live, Slot.value(live), value);
+                case PREPEND -> extended(live, value, Slot.value(live));
             };
             result.value = new WriteResult.Stored(item.cas());
             return install(k, old, item, now, now, result);
@@ -299,11 +304,11 @@ public final class MemoryStore implements Store {
         Box<DeleteResult> result = new Box<>();
         result.value = DeleteResult.NOT_FOUND;
         table.compute(k, old -> {
-            Slot live = liveOrReclaim(old, now, result);
+            Object live = liveOrReclaim(old, now, result);
             if (live == null) {
                 return keep(old, null);
             }
-            if (expectedCas != ANY_CAS && live.cas() != expectedCas) {
+            if (expectedCas != ANY_CAS && Slot.cas(live) != expectedCas) {
                 result.value = DeleteResult.EXISTS;
                 return old;
             }
@@ -321,7 +326,7 @@ public final class MemoryStore implements Store {
         long now = clock.millis();
         Box<CounterResult> result = new Box<>();
         table.compute(k, old -> {
-            Slot live = liveOrReclaim(old, now, result);
+            Object live = liveOrReclaim(old, now, result);
             if (live == null) {
                 if (vivify == null) {
                     result.value = CounterResult.NOT_FOUND;
@@ -332,7 +337,7 @@ public final class MemoryStore implements Store {
                 result.created = true;
                 return install(k, old, created, now, now, result);
             }
-            Item current = live.item();
+            Item current = Slot.item(live);
             if (expectedCas != ANY_CAS && current.cas() != expectedCas) {
                 result.value = CounterResult.EXISTS;
                 return old;
@@ -369,14 +374,14 @@ public final class MemoryStore implements Store {
         Box<Lookup> result = new Box<>();
         result.value = Lookup.MISS;
         table.compute(k, old -> {
-            Slot live = liveOrReclaim(old, now, result);
+            Object live = liveOrReclaim(old, now, result);
             if (live == null) {
                 return keep(old, null);
             }
             // memcached keeps the token on touch: the value did not change. The write time is
             // kept too, so a pending flush still takes the item. The arrays are shared.
-            Slot touched = live.withExpiry(expiresAt);
-            Item item = touched.item();
+            Object touched = Slot.withExpiry(live, expiresAt);
+            Item item = Slot.item(touched);
             result.value = new Lookup.Hit(item);
             return install(k, old, touched, item, now, result);
         });
@@ -448,7 +453,7 @@ public final class MemoryStore implements Store {
      */
     void restore(Key key, Item item, long writtenAt) {
         raiseCasFloor(item.cas());
-        Slot next = item.isExpiredAt(clock.millis())
+        Object next = item.isExpiredAt(clock.millis())
                 ? null
                 : Slot.of(key, item.value(), item.flags(), item.expiresAt(), item.cas(), writtenAt);
         table.compute(key, old -> swap(old, next));
@@ -489,12 +494,12 @@ public final class MemoryStore implements Store {
      *
      * @param action receives the key and its slot
      */
-    void forEachLive(BiConsumer<Key, Slot> action) {
+    void forEachLive(BiConsumer<Key, Object> action) {
         long now = clock.millis();
         SlotTable.Cursor cursor = table.cursor();
-        for (Slot slot = cursor.next(); slot != null; slot = cursor.next()) {
+        for (Object slot = cursor.next(); slot != null; slot = cursor.next()) {
             if (!isDead(slot, now)) {
-                action.accept(slot.key(), slot);
+                action.accept(Slot.key(slot), slot);
             }
         }
     }
@@ -527,7 +532,7 @@ public final class MemoryStore implements Store {
             int removed = 0;
             boolean restarted = false;
             for (int looked = 0; looked < SWEEP_BATCH; looked++) {
-                Slot slot = sweepHand == null ? null : sweepHand.next();
+                Object slot = sweepHand == null ? null : sweepHand.next();
                 if (slot == null) {
                     if (restarted) {
                         break;
@@ -613,7 +618,7 @@ public final class MemoryStore implements Store {
                     return false;
                 }
             }
-            Slot slot = evictionHand == null ? null : evictionHand.next();
+            Object slot = evictionHand == null ? null : evictionHand.next();
             if (slot == null) {
                 evictionHand = table.cursor();
                 slot = evictionHand.next();
@@ -622,7 +627,7 @@ public final class MemoryStore implements Store {
                 }
             }
             idleSteps++;
-            if (justWritten != null && slot.hasKey(justWritten.bytes(), justWritten.hash())) {
+            if (justWritten != null && Slot.hasKey(slot, justWritten.bytes(), justWritten.hash())) {
                 continue;
             }
             if (isDead(slot, now)) {
@@ -631,7 +636,7 @@ public final class MemoryStore implements Store {
                 }
                 continue;
             }
-            if (slot.clearReference()) {
+            if (Slot.clearReference(slot)) {
                 continue;
             }
             if (evict(slot, evicted)) {
@@ -646,15 +651,15 @@ public final class MemoryStore implements Store {
      * Removes {@code slot} if it is still the key's, journaled as a removal, so that a replay
      * of the journal does not bring an evicted item back.
      */
-    private boolean evict(Slot slot, Box<Void> evicted) {
+    private boolean evict(Object slot, Box<Void> evicted) {
         Box<Boolean> result = new Box<>();
-        boolean removed = table.computeIfStill(slot, current -> drop(current.key(), current, result));
+        boolean removed = table.computeIfStill(slot, current -> drop(Slot.key(current), current, result));
         evicted.ticket = Math.max(evicted.ticket, result.ticket);
         return removed;
     }
 
-    private boolean isDead(Slot slot, long now) {
-        return slot.isExpiredAt(now) || flush.flushes(slot.writtenAt(), slot.cas(), now);
+    private boolean isDead(Object slot, long now) {
+        return Slot.isExpiredAt(slot, now) || flush.flushes(Slot.writtenAt(slot), Slot.cas(slot), now);
     }
 
     /**
@@ -663,11 +668,11 @@ public final class MemoryStore implements Store {
      * compute}, whose caller then removes or replaces the dead slot; the count changes only once
      * the compute has succeeded, see {@link #finish}.
      */
-    private Slot liveOrReclaim(Slot slot, long now, Box<?> result) {
+    private Object liveOrReclaim(Object slot, long now, Box<?> result) {
         if (slot == null || !isDead(slot, now)) {
             return slot;
         }
-        result.reclaimedExpired = slot.isExpiredAt(now);
+        result.reclaimedExpired = Slot.isExpiredAt(slot, now);
         return null;
     }
 
@@ -696,7 +701,7 @@ public final class MemoryStore implements Store {
     /** Removes every dead slot without counting it as reclaimed, for flushes. */
     private void removeDeadWithoutCounting(long now) {
         SlotTable.Cursor cursor = table.cursor();
-        for (Slot slot = cursor.next(); slot != null; slot = cursor.next()) {
+        for (Object slot = cursor.next(); slot != null; slot = cursor.next()) {
             if (isDead(slot, now) && table.remove(slot)) {
                 bytes.addAndGet(-sizeOf(slot));
             }
@@ -704,12 +709,12 @@ public final class MemoryStore implements Store {
     }
 
     /** Removes a slot known to be dead, if it is still the key's, and accounts for it. */
-    private boolean removeDead(Slot slot, long now) {
+    private boolean removeDead(Object slot, long now) {
         if (!table.remove(slot)) {
             return false;
         }
         bytes.addAndGet(-sizeOf(slot));
-        if (slot.isExpiredAt(now)) {
+        if (Slot.isExpiredAt(slot, now)) {
             reclaimed.increment();
         }
         return true;
@@ -724,15 +729,15 @@ public final class MemoryStore implements Store {
      * @param result where the journal ticket goes
      * @return the slot for the compute function to return
      */
-    private Slot install(Key key, Slot old, Item item, long writtenAt, long now, Box<?> result) {
-        Slot next = Slot.of(key, item.value(), item.flags(), item.expiresAt(), item.cas(), writtenAt);
+    private Object install(Key key, Object old, Item item, long writtenAt, long now, Box<?> result) {
+        Object next = Slot.of(key, item.value(), item.flags(), item.expiresAt(), item.cas(), writtenAt);
         return install(key, old, next, item, now, result);
     }
 
     /** As above, for a slot made already; {@code item} is the item it holds, for the journal. */
-    private Slot install(Key key, Slot old, Slot next, Item item, long now, Box<?> result) {
-        result.ticket = journal.put(key, item, next.writtenAt());
-        return swap(old, next.isExpiredAt(now) ? null : next);
+    private Object install(Key key, Object old, Object next, Item item, long now, Box<?> result) {
+        result.ticket = journal.put(key, item, Slot.writtenAt(next));
+        return swap(old, Slot.isExpiredAt(next, now) ? null : next);
     }
 
     /**
@@ -741,7 +746,7 @@ public final class MemoryStore implements Store {
      *
      * @return null, for the compute function to return
      */
-    private Slot drop(Key key, Slot old, Box<?> result) {
+    private Object drop(Key key, Object old, Box<?> result) {
         result.ticket = journal.remove(key);
         return swap(old, null);
     }
@@ -753,7 +758,7 @@ public final class MemoryStore implements Store {
      * @param live {@code old}, or null when {@code old} is dead or absent
      * @return {@code live}, for the compute function to return
      */
-    private Slot keep(Slot old, Slot live) {
+    private Object keep(Object old, Object live) {
         return swap(old, live);
     }
 
@@ -764,7 +769,7 @@ public final class MemoryStore implements Store {
      *
      * @return {@code next}, for the compute function to return
      */
-    private Slot swap(Slot old, Slot next) {
+    private Object swap(Object old, Object next) {
         long delta = (next == null ? 0 : sizeOf(next)) - (old == null ? 0 : sizeOf(old));
         if (delta != 0) {
             bytes.addAndGet(delta);
@@ -776,17 +781,17 @@ public final class MemoryStore implements Store {
         return lastCas.incrementAndGet();
     }
 
-    private Item extended(Slot current, byte[] front, byte[] back) {
+    private Item extended(Object current, byte[] front, byte[] back) {
         byte[] joined = new byte[front.length + back.length];
         System.arraycopy(front, 0, joined, 0, front.length);
         System.arraycopy(back, 0, joined, front.length, back.length);
-        return new Item(joined, current.flags(), current.expiresAt(), nextCas());
+        return new Item(joined, Slot.flags(current), Slot.expiresAt(current), nextCas());
     }
 
     /** The bytes an item counts for, see {@link #ITEM_OVERHEAD_BYTES}. */
-    private static long sizeOf(Slot slot) {
-        long size = ITEM_OVERHEAD_BYTES + slot.keyLength() + slot.valueLength();
-        return slot.isDetached() ? size + DETACHED_OVERHEAD_BYTES : size;
+    private static long sizeOf(Object slot) {
+        long size = ITEM_OVERHEAD_BYTES + Slot.keyLength(slot) + Slot.valueLength(slot);
+        return Slot.isDetached(slot) ? size + DETACHED_OVERHEAD_BYTES : size;
     }
 
     private static byte[] counterText(long value) {

@@ -6,8 +6,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
- * The concurrent hash table of {@link MemoryStore}: {@link Slot}s by key, with no per-entry
- * object of its own, so that an entry costs the slot and its arrays plus a few bytes of table.
+ * The concurrent hash table of {@link MemoryStore}: slots by key, with no per-entry object of
+ * its own, so that an entry costs its slot (see {@link Slot}) plus a few bytes of table. Slots
+ * are held as {@code Object}s, since a small one is a bare {@code byte[]}.
  *
  * <p><b>Shape.</b> {@link #STRIPES} stripes, each an open-addressing array of slot references
  * probed linearly, behind its own lock. A stripe is picked by the low bits of the key's hash
@@ -30,9 +31,9 @@ final class SlotTable {
     /** Stripes: enough that writers rarely share a lock, few enough to cost nothing empty. */
     static final int STRIPES = 256;
     private static final int MIN_CAPACITY = 8;
-    private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(Slot[].class);
-    /** What a removed slot leaves behind: never equal to a live slot, skipped by every probe. */
-    private static final Slot TOMBSTONE = Slot.of(new Key(new byte[0]), new byte[0], 0, 0L, 0L, 0L);
+    private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(Object[].class);
+    /** What a removed slot leaves behind: never a slot, skipped by every probe. */
+    private static final Object TOMBSTONE = new Object();
 
     private final Stripe[] stripes = new Stripe[STRIPES];
 
@@ -43,18 +44,18 @@ final class SlotTable {
     }
 
     /** Returns the slot under {@code key}, or null; never blocks. */
-    Slot get(Key key) {
-        Slot[] slots = stripeOf(key.hash()).slots;
+    Object get(Key key) {
+        Object[] slots = stripeOf(key.hash()).slots;
         int capacity = slots.length;
         int hash = key.hash();
         byte[] bytes = key.bytes();
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++) {
-            Slot slot = (Slot) ELEMENTS.getAcquire(slots, i);
+            Object slot = ELEMENTS.getAcquire(slots, i);
             if (slot == null) {
                 return null;
             }
-            if (slot != TOMBSTONE && slot.hasKey(bytes, hash)) {
+            if (slot != TOMBSTONE && Slot.hasKey(slot, bytes, hash)) {
                 return slot;
             }
             i = i + 1 == capacity ? 0 : i + 1;
@@ -68,7 +69,7 @@ final class SlotTable {
      * nothing. The slot it returns must hold {@code key}, and {@code remap} must not use the
      * table: it runs under a stripe's lock, in the middle of a probe.
      */
-    void compute(Key key, UnaryOperator<Slot> remap) {
+    void compute(Key key, UnaryOperator<Object> remap) {
         Stripe stripe = stripeOf(key.hash());
         stripe.lock();
         try {
@@ -84,18 +85,18 @@ final class SlotTable {
      *
      * @return whether {@code expected} was still there and {@code remap} ran
      */
-    boolean computeIfStill(Slot expected, UnaryOperator<Slot> remap) {
-        Stripe stripe = stripeOf(expected.hash());
+    boolean computeIfStill(Object expected, UnaryOperator<Object> remap) {
+        Stripe stripe = stripeOf(Slot.hash(expected));
         stripe.lock();
         try {
-            return stripe.compute(expected.hash(), null, expected, remap);
+            return stripe.compute(Slot.hash(expected), null, expected, remap);
         } finally {
             stripe.unlock();
         }
     }
 
     /** Removes {@code expected} if it is still the slot under its key. */
-    boolean remove(Slot expected) {
+    boolean remove(Object expected) {
         return computeIfStill(expected, unused -> null);
     }
 
@@ -138,13 +139,13 @@ final class SlotTable {
      */
     final class Cursor {
         private int stripe;
-        private Slot[] slots;
+        private Object[] slots;
         private int index;
 
         private Cursor() {}
 
         /** Returns the next slot, or null when the pass is over. */
-        Slot next() {
+        Object next() {
             while (true) {
                 if (slots == null) {
                     if (stripe == STRIPES) {
@@ -154,7 +155,7 @@ final class SlotTable {
                     index = 0;
                 }
                 while (index < slots.length) {
-                    Slot slot = (Slot) ELEMENTS.getAcquire(slots, index++);
+                    Object slot = ELEMENTS.getAcquire(slots, index++);
                     if (slot != null && slot != TOMBSTONE) {
                         return slot;
                     }
@@ -169,7 +170,7 @@ final class SlotTable {
     private static final class Stripe extends ReentrantLock {
 
         /** Replaced whole when rebuilt, never while a writer is in it. */
-        volatile Slot[] slots = new Slot[MIN_CAPACITY];
+        volatile Object[] slots = new Object[MIN_CAPACITY];
         /** Live slots; written under the lock, read without by {@link SlotTable#size}. */
         int live;
         /** Live slots plus tombstones; under the lock. */
@@ -181,14 +182,14 @@ final class SlotTable {
          *
          * @return false when {@code expected} was given and is gone, so nothing ran
          */
-        boolean compute(int hash, byte[] key, Slot expected, UnaryOperator<Slot> remap) {
-            Slot[] array = slots;
+        boolean compute(int hash, byte[] key, Object expected, UnaryOperator<Object> remap) {
+            Object[] array = slots;
             int capacity = array.length;
             int i = home(hash, capacity);
             int firstTombstone = -1;
-            Slot current = null;
+            Object current = null;
             for (int probes = 0; probes < capacity; probes++) {
-                Slot slot = array[i];
+                Object slot = array[i];
                 if (slot == null) {
                     break;
                 }
@@ -196,7 +197,7 @@ final class SlotTable {
                     if (firstTombstone < 0) {
                         firstTombstone = i;
                     }
-                } else if (expected != null ? slot == expected : slot.hasKey(key, hash)) {
+                } else if (expected != null ? slot == expected : Slot.hasKey(slot, key, hash)) {
                     current = slot;
                     break;
                 }
@@ -205,7 +206,7 @@ final class SlotTable {
             if (expected != null && current == null) {
                 return false;
             }
-            Slot next = remap.apply(current);
+            Object next = remap.apply(current);
             if (next == current) {
                 return true;
             }
@@ -236,12 +237,12 @@ final class SlotTable {
 
         /** Copies the live slots into a new array of twice their number and publishes it. */
         private void rebuild() {
-            Slot[] old = slots;
-            Slot[] fresh = new Slot[Math.max(MIN_CAPACITY, 2 * live)];
+            Object[] old = slots;
+            Object[] fresh = new Object[Math.max(MIN_CAPACITY, 2 * live)];
             int capacity = fresh.length;
-            for (Slot slot : old) {
+            for (Object slot : old) {
                 if (slot != null && slot != TOMBSTONE) {
-                    int i = home(slot.hash(), capacity);
+                    int i = home(Slot.hash(slot), capacity);
                     while (fresh[i] != null) {
                         i = i + 1 == capacity ? 0 : i + 1;
                     }

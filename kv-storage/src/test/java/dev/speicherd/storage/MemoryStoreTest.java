@@ -152,13 +152,13 @@ final class MemoryStoreTest {
             for (int i = 0; i < ROOM_FOR; i++) {
                 store.set(key(i), value(i), 0, Item.NEVER);
             }
-            stored(store.write(WriteMode.APPEND, key(0), new byte[ITEM_BYTES * 5], 0, Item.NEVER, Store.ANY_CAS));
+            stored(store.write(WriteMode.APPEND, key(0), new byte[ITEM_BYTES * 6], 0, Item.NEVER, Store.ANY_CAS));
             assertTrue(store.stats().bytes() <= LIMIT);
-            // Five items' worth of value, and the grown value is now held apart from its key,
-            // which costs more than five items leave room for: six go.
-            assertTrue(ITEM_BYTES * 5 > Slot.INLINE_MAX_VALUE_BYTES);
-            assertEquals(6, store.stats().evictions());
-            assertEquals(30 + ITEM_BYTES * 5, hit(store.get(key(0))).value().length);
+            // Six items' worth of value, and the grown value is now held apart from its key,
+            // which costs more than six items leave room for: seven go.
+            assertTrue(ITEM_BYTES * 6 > Slot.INLINE_MAX_VALUE_BYTES);
+            assertEquals(7, store.stats().evictions());
+            assertEquals(30 + ITEM_BYTES * 6, hit(store.get(key(0))).value().length);
         }
     }
 

@@ -24,11 +24,11 @@ final class SlotTableTest {
         return new Key(b(text));
     }
 
-    private static Slot slot(Key key, long cas) {
+    private static Object slot(Key key, long cas) {
         return Slot.of(key, b("v" + cas), 0, 0L, cas, 0L);
     }
 
-    private static void put(SlotTable table, Key key, Slot slot) {
+    private static void put(SlotTable table, Key key, Object slot) {
         table.compute(key, old -> slot);
     }
 
@@ -39,7 +39,7 @@ final class SlotTableTest {
     @Test
     void randomPutsAndRemovesAgreeWithAHashMap() {
         SlotTable table = new SlotTable();
-        Map<String, Slot> model = new HashMap<>();
+        Map<String, Object> model = new HashMap<>();
         Random random = new Random(42);
         for (int op = 0; op < 200_000; op++) {
             // A keyspace small enough to revisit keys, so tombstones are both made and reused.
@@ -49,22 +49,22 @@ final class SlotTableTest {
                 remove(table, key);
                 model.remove(name);
             } else {
-                Slot slot = slot(key, op + 1);
+                Object slot = slot(key, op + 1);
                 put(table, key, slot);
                 model.put(name, slot);
             }
             assertSame(model.get(name), table.get(key), name);
         }
         assertEquals(model.size(), table.size());
-        for (Map.Entry<String, Slot> entry : model.entrySet()) {
+        for (Map.Entry<String, Object> entry : model.entrySet()) {
             assertSame(entry.getValue(), table.get(key(entry.getKey())), entry.getKey());
         }
         for (int i = 20_000; i < 21_000; i++) {
             assertNull(table.get(key("k" + i)));
         }
-        Map<Slot, Boolean> seen = new IdentityHashMap<>();
+        Map<Object, Boolean> seen = new IdentityHashMap<>();
         SlotTable.Cursor cursor = table.cursor();
-        for (Slot slot = cursor.next(); slot != null; slot = cursor.next()) {
+        for (Object slot = cursor.next(); slot != null; slot = cursor.next()) {
             assertNull(seen.put(slot, Boolean.TRUE), "a pass sees every slot once");
         }
         assertEquals(model.size(), seen.size());
@@ -95,7 +95,7 @@ final class SlotTableTest {
     void aRemapThatThrowsChangesNothing() {
         SlotTable table = new SlotTable();
         Key a = key("a");
-        Slot first = slot(a, 1);
+        Object first = slot(a, 1);
         put(table, a, first);
         assertThrows(IllegalStateException.class, () -> table.compute(a, old -> {
             throw new IllegalStateException();
@@ -112,9 +112,9 @@ final class SlotTableTest {
     void conditionalRemovalTakesOnlyTheSlotItWasGiven() {
         SlotTable table = new SlotTable();
         Key a = key("a");
-        Slot first = slot(a, 1);
+        Object first = slot(a, 1);
         put(table, a, first);
-        Slot second = slot(a, 2);
+        Object second = slot(a, 2);
         put(table, a, second);
         assertFalse(table.remove(first));
         assertSame(second, table.get(a));
@@ -128,7 +128,7 @@ final class SlotTableTest {
         SlotTable table = new SlotTable();
         int stable = 2_000;
         Key[] keys = new Key[stable];
-        Slot[] slots = new Slot[stable];
+        Object[] slots = new Object[stable];
         for (int i = 0; i < stable; i++) {
             keys[i] = key("stable-" + i);
             slots[i] = slot(keys[i], i + 1);
