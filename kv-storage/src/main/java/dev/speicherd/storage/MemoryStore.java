@@ -196,11 +196,14 @@ public final class MemoryStore implements Store {
 
     /**
      * Looks every key up first, then reads the items found. Each lookup waits on memory a few
-     * times (the table, the slot, the end of its value); in a loop this small the processor overlaps the
-     * waits of several keys, where a lookup between two replies waits alone. The first loop also
-     * reads each value's last byte, so that the replies find the whole value in the cache. Under
-     * memaslap's multi-get of 10 keys: +6 % for the two loops, +8 % with the last byte (README,
-     * "Performance"). One key has nothing to overlap: it is read at once, with no array.
+     * times, each wait depending on the one before: the table element, the slot, the end of its
+     * value. So the lookups go in stages, each a loop over all keys whose loads do not depend on
+     * one another, and the processor overlaps the waits of every key of a stage: first each
+     * key's first table element, then the slot it holds (its first word), then the lookups
+     * proper, which find that memory in the cache and also read each value's last byte, so that
+     * the replies find the whole value there. Under memaslap's multi-get of 10 keys: +6 % for
+     * looking up before reading, +8 % with the last byte, +4-6 % for the two stages before
+     * (README, "Performance"). One key has nothing to overlap: it is read at once, with no array.
      */
     @Override
     public <X extends Exception> int read(List<byte[]> keys, ItemReader<X> reader) throws X {
@@ -214,10 +217,20 @@ public final class MemoryStore implements Store {
             Slot.read(slot, 0, reader);
             return 1;
         }
+        Key[] looked = new Key[count];
         Object[] found = new Object[count];
+        for (int i = 0; i < count; i++) {
+            looked[i] = new Key(keys.get(i));
+            found[i] = table.firstProbed(looked[i]);
+        }
         int touched = 0;
         for (int i = 0; i < count; i++) {
-            Object slot = live(keys.get(i), now);
+            if (found[i] != null) {
+                touched += Slot.hash(found[i]);
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            Object slot = live(looked[i], now);
             found[i] = slot;
             if (slot != null) {
                 touched += Slot.lastByte(slot);
@@ -243,7 +256,11 @@ public final class MemoryStore implements Store {
     }
 
     private Object live(byte[] key, long now) {
-        Object slot = table.get(new Key(key));
+        return live(new Key(key), now);
+    }
+
+    private Object live(Key key, long now) {
+        Object slot = table.get(key);
         if (slot == null) {
             return null;
         }

@@ -64,6 +64,16 @@ final class SlotTable {
     }
 
     /**
+     * Returns the first slot that a {@link #get} of {@code key} would look at, or null: the key's
+     * own or another's, for a reader that loads memory ahead of its lookups. Never blocks.
+     */
+    Object firstProbed(Key key) {
+        Object[] slots = stripeOf(key.hash()).slots;
+        Object slot = ELEMENTS.getAcquire(slots, home(key.hash(), slots.length));
+        return slot == TOMBSTONE ? null : slot;
+    }
+
+    /**
      * Replaces the slot under {@code key} (null for none) with what {@code remap} returns for it
      * (null to remove it), atomically for that key. A {@code remap} that throws changes
      * nothing. The slot it returns must hold {@code key}, and {@code remap} must not use the

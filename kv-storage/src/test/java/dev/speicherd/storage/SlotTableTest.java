@@ -165,4 +165,35 @@ final class SlotTableTest {
         assertTrue(reads.get() > 0);
         assertEquals(stable, table.size());
     }
+
+    @Test
+    void theFirstProbedSlotIsTheKeysOwnWhenAloneAndNeverATombstone() {
+        SlotTable table = new SlotTable();
+        Key a = key("a");
+        assertNull(table.firstProbed(a), "an empty table");
+        Object first = slot(a, 1);
+        put(table, a, first);
+        assertSame(first, table.firstProbed(a));
+        remove(table, a);
+        assertNull(table.firstProbed(a), "a removed slot's tombstone is no slot");
+        // Enough keys that some share a stripe and a home, where a probe meets another's slot.
+        Key[] keys = new Key[5_000];
+        Map<Object, Key> owners = new IdentityHashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = key("c" + i);
+            Object slot = slot(keys[i], 10 + i);
+            put(table, keys[i], slot);
+            owners.put(slot, keys[i]);
+        }
+        int own = 0;
+        for (Key k : keys) {
+            Object probed = table.firstProbed(k);
+            assertTrue(owners.containsKey(probed), "a live slot of the table, never null while nothing was removed");
+            if (owners.get(probed).equals(k)) {
+                assertSame(table.get(k), probed);
+                own++;
+            }
+        }
+        assertTrue(own > keys.length / 2 && own < keys.length, own + " keys probe their own slot first");
+    }
 }
