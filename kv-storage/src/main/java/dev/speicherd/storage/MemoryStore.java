@@ -217,11 +217,13 @@ public final class MemoryStore implements Store {
             Slot.read(slot, 0, reader);
             return 1;
         }
-        Key[] looked = new Key[count];
+        // Hashes rather than keys kept between the stages: a Key that stays inside one lookup
+        // is never allocated (escape analysis), an array of them would be.
+        int[] hashes = new int[count];
         Object[] found = new Object[count];
         for (int i = 0; i < count; i++) {
-            looked[i] = new Key(keys.get(i));
-            found[i] = table.firstProbed(looked[i]);
+            hashes[i] = Key.hash(keys.get(i));
+            found[i] = table.firstProbed(hashes[i]);
         }
         int touched = 0;
         for (int i = 0; i < count; i++) {
@@ -230,7 +232,7 @@ public final class MemoryStore implements Store {
             }
         }
         for (int i = 0; i < count; i++) {
-            Object slot = live(looked[i], now);
+            Object slot = live(new Key(keys.get(i), hashes[i]), now);
             found[i] = slot;
             if (slot != null) {
                 touched += Slot.lastByte(slot);

@@ -64,12 +64,13 @@ final class SlotTable {
     }
 
     /**
-     * Returns the first slot that a {@link #get} of {@code key} would look at, or null: the key's
-     * own or another's, for a reader that loads memory ahead of its lookups. Never blocks.
+     * Returns the first slot that a {@link #get} of a key with table hash {@code hash} would look
+     * at, or null: the key's own or another's, for a reader that loads memory ahead of its
+     * lookups. Never blocks.
      */
-    Object firstProbed(Key key) {
-        Object[] slots = stripeOf(key.hash()).slots;
-        Object slot = ELEMENTS.getAcquire(slots, home(key.hash(), slots.length));
+    Object firstProbed(int hash) {
+        Object[] slots = stripeOf(hash).slots;
+        Object slot = ELEMENTS.getAcquire(slots, home(hash, slots.length));
         return slot == TOMBSTONE ? null : slot;
     }
 
