@@ -188,7 +188,8 @@ final class SlotTableTest {
         int own = 0;
         for (Key k : keys) {
             Object probed = table.firstProbed(k.hash());
-            assertTrue(owners.containsKey(probed), "a live slot of the table, never null while nothing was removed");
+            // A key's home was taken when it was stored, and none of these keys was removed.
+            assertTrue(owners.containsKey(probed), "a live slot of the table");
             if (owners.get(probed).equals(k)) {
                 assertSame(table.get(k), probed);
                 own++;
