@@ -4,7 +4,10 @@
 #
 # usage: bench/compare.sh [ROUNDS] [SECONDS]      (defaults: 5 rounds of 10 s per case)
 # Prints, per case, the median throughput of each server, the spread (min..max), and the ratio
-# speicherd / memcached. Installs memcached and libmemcached-tools if they are missing.
+# speicherd / memcached; then each round's ratio (the two servers' runs of one round are
+# neighbours in time, so a drift of the machine hits both), their median, and a 90 % bootstrap
+# interval of that median: a ratio is above 1.0 beyond the noise only when the interval is.
+# Installs memcached and libmemcached-tools if they are missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-5}
@@ -22,10 +25,13 @@ case_args() { case $1 in get90-set10) echo "";; multiget-d10) echo "-d 10";; esa
 
 for c in "${cases[@]}"; do
   for r in $(seq "$rounds"); do
-    # shellcheck disable=SC2046
-    results[$c,memcached]+="$(memaslap_tps "$mc_port" "$seconds" memaslap.cfg $(case_args "$c")) "
-    # shellcheck disable=SC2046
-    results[$c,speicherd]+="$(memaslap_tps "$sd_port" "$seconds" memaslap.cfg $(case_args "$c")) "
+    # A B, then B A: whichever server runs second in a round does not always get the same turn.
+    order=(memcached speicherd); ((r % 2)) || order=(speicherd memcached)
+    for server in "${order[@]}"; do
+      port=$mc_port; [[ $server == speicherd ]] && port=$sd_port
+      # shellcheck disable=SC2046
+      results[$c,$server]+="$(memaslap_tps "$port" "$seconds" memaslap.cfg $(case_args "$c")) "
+    done
   done
 done
 
@@ -38,5 +44,18 @@ import statistics, sys
 name, a, b = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
 ma, mb = statistics.median(a), statistics.median(b)
 print("%-14s %14.0f %22s %14.0f %22s %8.2f" % (name, ma, "(%d..%d)" % (min(a), max(a)), mb, "(%d..%d)" % (min(b), max(b)), mb / ma))
+PY
+done
+echo "per round (speicherd / memcached in the same round):"
+for c in "${cases[@]}"; do
+  python3 - "$c" "${results[$c,memcached]}" "${results[$c,speicherd]}" <<'PY'
+import random, statistics, sys
+name, a, b = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
+ratios = [y / x for x, y in zip(a, b)]
+rng = random.Random(1)  # seeded: the same rounds give the same interval
+medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
+print("%-14s median %.3f, 90%% interval %.3f..%.3f, %d of %d rounds >= 1.0: %s" % (
+    name, statistics.median(ratios), medians[250], medians[4749], sum(r >= 1 for r in ratios), len(ratios),
+    " ".join("%.2f" % r for r in ratios)))
 PY
 done
