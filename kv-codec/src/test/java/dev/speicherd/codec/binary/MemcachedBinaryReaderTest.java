@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.speicherd.api.WriteMode;
+import dev.speicherd.codec.DribblingInputStream;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.binary.BinaryCommand.Arithmetic;
 import dev.speicherd.codec.binary.BinaryCommand.Delete;
@@ -139,7 +140,7 @@ class MemcachedBinaryReaderTest {
     void readsRequestsThatArriveOneByteAtATime() throws IOException {
         byte[] value = utf8("a value that arrives in pieces");
         byte[] wire = concat(request(0x01, setExtras(1, 0), "key", value, 77), request(0x0c, "key"), request(0x0a, ""));
-        MemcachedBinaryReader r = new MemcachedBinaryReader(Packets.dribble(wire), LIMIT);
+        MemcachedBinaryReader r = new MemcachedBinaryReader(new DribblingInputStream(wire), LIMIT);
         assertEquals(new Store(to(0x01), WriteMode.SET, utf8("key"), 1, 0, 77, value, false), r.read());
         assertEquals(new Get(to(0x0c), utf8("key"), true, false), r.read());
         assertEquals(new NoOp(to(0x0a)), r.read());

@@ -70,31 +70,6 @@ final class Packets {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A stream that hands out one byte per read, as a slow network might. */
-    static InputStream dribble(byte[] bytes) {
-        return new InputStream() {
-            private int next;
-
-            @Override
-            public int read() {
-                return next < bytes.length ? bytes[next++] & 0xFF : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (len == 0) {
-                    return 0;
-                }
-                int c = read();
-                if (c < 0) {
-                    return -1;
-                }
-                b[off] = (byte) c;
-                return 1;
-            }
-        };
-    }
-
     /** A stream of {@code length} zero bytes that are made as they are read, not held. */
     static InputStream zeros(long length) {
         return new InputStream() {

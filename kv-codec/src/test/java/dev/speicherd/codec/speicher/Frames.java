@@ -1,7 +1,6 @@
 package dev.speicherd.codec.speicher;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -40,30 +39,5 @@ final class Frames {
 
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A stream that hands out one byte per read, as a slow network might. */
-    static InputStream dribble(byte[] bytes) {
-        return new InputStream() {
-            private int next;
-
-            @Override
-            public int read() {
-                return next < bytes.length ? bytes[next++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (len == 0) {
-                    return 0;
-                }
-                int c = read();
-                if (c < 0) {
-                    return -1;
-                }
-                b[off] = (byte) c;
-                return 1;
-            }
-        };
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.speicherd.codec.DribblingInputStream;
 import dev.speicherd.codec.ProtocolException;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -59,7 +60,7 @@ class SpeicherFrameReaderTest {
     @Test
     void readsAFrameThatArrivesOneByteAtATime() throws IOException {
         byte[] wire = frames("{\"command\":\"SET\",\"key\":\"k\",\"value\":{\"a\":[1,2,3]}}", "{\"command\":\"RST\"}");
-        SpeicherFrameReader r = new SpeicherFrameReader(Frames.dribble(wire), LIMIT);
+        SpeicherFrameReader r = new SpeicherFrameReader(new DribblingInputStream(wire), LIMIT);
         assertEquals(new SpeicherCommand.Set(utf8("k"), utf8("{\"a\":[1,2,3]}")), r.read());
         assertEquals(new SpeicherCommand.Reset(), r.read());
         assertNull(r.read());
