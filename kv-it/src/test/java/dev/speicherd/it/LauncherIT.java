@@ -48,6 +48,7 @@ class LauncherIT {
         assertTrue(run.output().lines().anyMatch(line -> line.startsWith("speicherd ")), run.output());
         assertEquals("10", run.flag("MaxGCPauseMillis"));
         assertEquals("true", run.flag("ExitOnOutOfMemoryError"));
+        assertEquals("6000", run.flag("InlineSmallCode"));
         // not a default, whatever the kernel offers: they lengthen the young pauses (README)
         assertEquals("false", run.flag("UseTransparentHugePages"));
     }
