@@ -1,6 +1,7 @@
 package dev.speicherd.storage;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A key as an operation or a journal sees it: the bytes, compared by content, and their hash in
@@ -14,11 +15,8 @@ final class Key {
     private final int hash;
 
     Key(byte[] bytes) {
-        if (bytes == null) {
-            throw new NullPointerException("key");
-        }
-        this.bytes = bytes;
         this.hash = hash(bytes);
+        this.bytes = bytes;
     }
 
     /** A key whose hash is known already, from the slot that holds it. */
@@ -30,10 +28,11 @@ final class Key {
     /**
      * The table hash of a key: 31 bits, well mixed, since the table probes linearly and takes
      * its stripe from the low bits and the position from the high ones. {@code Arrays.hashCode}
-     * alone gives keys that differ in their last byte neighbouring hashes.
+     * alone gives keys that differ in their last byte neighbouring hashes. A null key is refused
+     * here, where every lookup starts, since {@code Arrays.hashCode} would take it as empty.
      */
     static int hash(byte[] bytes) {
-        int h = Arrays.hashCode(bytes);
+        int h = Arrays.hashCode(Objects.requireNonNull(bytes, "key"));
         // murmur3's finalizer
         h ^= h >>> 16;
         h *= 0x85EBCA6B;

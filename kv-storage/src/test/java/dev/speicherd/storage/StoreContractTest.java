@@ -215,6 +215,13 @@ public abstract class StoreContractTest {
     }
 
     @Test
+    public void readOfSeveralRefusesANullKeyAsReadOfOneDoes() {
+        store.set(b("a"), b("1"), 0, Item.NEVER);
+        assertThrows(NullPointerException.class, () -> store.read(Arrays.asList((byte[]) null), (i, v, o, l, f, c) -> { }));
+        assertThrows(NullPointerException.class, () -> store.read(Arrays.asList(b("a"), null), (i, v, o, l, f, c) -> { }));
+    }
+
+    @Test
     public void whatAReaderOfSeveralThrowsReachesTheCallerAndStopsTheRead() {
         store.set(b("a"), b("1"), 0, Item.NEVER);
         store.set(b("b"), b("2"), 0, Item.NEVER);
