@@ -37,25 +37,23 @@ done
 
 echo "machine: $(nproc) cores, $(uname -r); $(memcached -V); speicherd $("$java_home/bin/java" -jar "$jar" --version | cut -d' ' -f2) on $("$java_home/bin/java" -version 2>&1 | head -1)"
 echo "memaslap: 50 connections, 2 threads, 32-byte keys, 100-byte values, 90% get / 10% set, $rounds x ${seconds}s per server, alternating"
-printf '%-14s %14s %22s %14s %22s %8s\n' case memcached "(min..max)" speicherd "(min..max)" ratio
-for c in "${cases[@]}"; do
-  python3 - "$c" "${results[$c,memcached]}" "${results[$c,speicherd]}" <<'PY'
-import statistics, sys
-name, a, b = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
-ma, mb = statistics.median(a), statistics.median(b)
-print("%-14s %14.0f %22s %14.0f %22s %8.2f" % (name, ma, "(%d..%d)" % (min(a), max(a)), mb, "(%d..%d)" % (min(b), max(b)), mb / ma))
-PY
-done
-echo "per round (speicherd / memcached in the same round):"
-for c in "${cases[@]}"; do
-  python3 - "$c" "${results[$c,memcached]}" "${results[$c,speicherd]}" <<'PY'
+# One summary for all cases: "case memcached-rounds speicherd-rounds" per case.
+summary=()
+for c in "${cases[@]}"; do summary+=("$c" "${results[$c,memcached]}" "${results[$c,speicherd]}"); done
+python3 - "${summary[@]}" <<'PY'
 import random, statistics, sys
-name, a, b = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
-ratios = [y / x for x, y in zip(a, b)]
+cases = [(name, [int(x) for x in a.split()], [int(x) for x in b.split()])
+         for name, a, b in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3])]
+print("%-14s %14s %22s %14s %22s %8s" % ("case", "memcached", "(min..max)", "speicherd", "(min..max)", "ratio"))
+for name, a, b in cases:
+    ma, mb = statistics.median(a), statistics.median(b)
+    print("%-14s %14.0f %22s %14.0f %22s %8.2f" % (name, ma, "(%d..%d)" % (min(a), max(a)), mb, "(%d..%d)" % (min(b), max(b)), mb / ma))
+print("per round (speicherd / memcached in the same round):")
 rng = random.Random(1)  # seeded: the same rounds give the same interval
-medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
-print("%-14s median %.3f, 90%% interval %.3f..%.3f, %d of %d rounds >= 1.0: %s" % (
-    name, statistics.median(ratios), medians[250], medians[4749], sum(r >= 1 for r in ratios), len(ratios),
-    " ".join("%.2f" % r for r in ratios)))
+for name, a, b in cases:
+    ratios = [y / x for x, y in zip(a, b)]
+    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
+    print("%-14s median %.3f, 90%% interval %.3f..%.3f, %d of %d rounds >= 1.0: %s" % (
+        name, statistics.median(ratios), medians[250], medians[4749], sum(r >= 1 for r in ratios), len(ratios),
+        " ".join("%.2f" % r for r in ratios)))
 PY
-done
