@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import dev.speicherd.codec.memcached.MemcachedCommand;
 import dev.speicherd.codec.memcached.MemcachedTextReader;
 import dev.speicherd.codec.memcached.MemcachedTextWriter;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -24,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
  * parsing a {@code set} line with its data block, and writing a {@code VALUE} reply. Each reader
  * sits on a stream that is rewound per invocation, so it reads the same request again through
  * its steady-state path (buffer empty, one fill), as on a connection that gets one request per
- * packet.
+ * packet. The streams take no lock, as the server's connection buffers do not: the JDK's
+ * {@code ByteArray} streams lock on every call, which cost more than writing the reply (117 ns
+ * against 21 ns for a {@code VALUE} reply).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,11 +36,11 @@ public class MemcachedCodecBenchmark {
     @Param({"100"})
     public int valueBytes;
 
-    private ByteArrayInputStream getRequest;
+    private RequestSource getRequest;
     private MemcachedTextReader getReader;
-    private ByteArrayInputStream setRequest;
+    private RequestSource setRequest;
     private MemcachedTextReader setReader;
-    private ByteArrayOutputStream replies;
+    private ReplySink replies;
     private MemcachedTextWriter writer;
     private byte[] key;
     private byte[] value;
@@ -49,15 +50,15 @@ public class MemcachedCodecBenchmark {
         key = "key:0000004242".getBytes(US_ASCII);
         value = new byte[valueBytes];
         Arrays.fill(value, (byte) 'v');
-        getRequest = new ByteArrayInputStream(("get key:0000004242\r\n").getBytes(US_ASCII));
+        getRequest = new RequestSource(("get key:0000004242\r\n").getBytes(US_ASCII));
         getReader = new MemcachedTextReader(getRequest, 1024 * 1024);
         ByteArrayOutputStream set = new ByteArrayOutputStream();
         set.write(("set key:0000004242 0 0 " + valueBytes + "\r\n").getBytes(US_ASCII));
         set.write(value);
         set.write("\r\n".getBytes(US_ASCII));
-        setRequest = new ByteArrayInputStream(set.toByteArray());
+        setRequest = new RequestSource(set.toByteArray());
         setReader = new MemcachedTextReader(setRequest, 1024 * 1024);
-        replies = new ByteArrayOutputStream(valueBytes + 256);
+        replies = new ReplySink(valueBytes + 256);
         writer = new MemcachedTextWriter(replies);
         // fail here, not in a result table, if the fixtures do not parse as meant
         if (!(parseGet() instanceof MemcachedCommand.Get) || !(parseSet() instanceof MemcachedCommand.Store)) {

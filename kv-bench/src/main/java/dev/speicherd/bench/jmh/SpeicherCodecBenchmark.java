@@ -11,8 +11,6 @@ import dev.speicherd.codec.speicher.SpeicherFrameReader;
 import dev.speicherd.codec.speicher.SpeicherFrameWriter;
 import dev.speicherd.codec.speicher.SpeicherResponse;
 import dev.speicherd.codec.speicher.SpeicherValues;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -44,11 +42,11 @@ public class SpeicherCodecBenchmark {
     @Param({"100"})
     public int valueBytes;
 
-    private ByteArrayInputStream getFrame;
+    private RequestSource getFrame;
     private SpeicherFrameReader getReader;
-    private ByteArrayInputStream setFrame;
+    private RequestSource setFrame;
     private SpeicherFrameReader setReader;
-    private ByteArrayOutputStream replies;
+    private ReplySink replies;
     private SpeicherFrameWriter writer;
     private byte[] storedJson;
     private String getBody;
@@ -58,12 +56,12 @@ public class SpeicherCodecBenchmark {
         String value = "v".repeat(valueBytes);
         storedJson = ("\"" + value + "\"").getBytes(UTF_8);
         getBody = "{\"command\":\"GET\",\"key\":\"key:0000004242\"}";
-        getFrame = new ByteArrayInputStream(frame(getBody));
+        getFrame = new RequestSource(frame(getBody));
         getReader = new SpeicherFrameReader(getFrame, 64 * 1024 * 1024);
-        setFrame = new ByteArrayInputStream(
+        setFrame = new RequestSource(
                 frame("{\"command\":\"SET\",\"key\":\"key:0000004242\",\"value\":\"" + value + "\"}"));
         setReader = new SpeicherFrameReader(setFrame, 64 * 1024 * 1024);
-        replies = new ByteArrayOutputStream(valueBytes + 256);
+        replies = new ReplySink(valueBytes + 256);
         writer = new SpeicherFrameWriter(replies);
         if (!(decodeGet() instanceof SpeicherCommand.Get) || !(decodeSet() instanceof SpeicherCommand.Set)) {
             throw new IllegalStateException("the benchmark's frames do not decode");
