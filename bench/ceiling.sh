@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # What a design can reach on this machine, with no work to do: memaslap (90/10, 50 connections,
-# as bench/compare.sh) against memcached 1.6, speicherd, and two bare responders from kv-bench
-# that answer gets and sets with a fixed value and store nothing (dev.speicherd.bench.ceiling):
-# one blocking virtual thread per connection (speicherd's first design) and two selector threads
-# (memcached's, and speicherd's since). Alternating runs; prints the median ops/s of each and
-# its ratio to memcached.
-# The bare servers bound what a real server in either design can do here: a server that parses
-# and stores does more per request.
+# as bench/compare.sh) against memcached 1.6, speicherd, and bare responders from kv-bench that
+# answer gets and sets with a fixed value and store nothing (dev.speicherd.bench.ceiling):
+# - one blocking virtual thread per connection (speicherd's first design);
+# - two selector threads on the JDK's NIO (memcached's design, and speicherd's since);
+# - two event loops on netty's native transports, which call the kernel through JNI instead of
+#   NIO: epoll (edge-triggered), and io_uring where the kernel allows it (skipped otherwise).
+# The servers take turns in an order that rotates round by round; prints each one's median ops/s,
+# its ratio to memcached's, and the median of the rounds' ratios with a 90 % bootstrap interval.
+# The bare servers bound what a real server in each design can do here: a server that parses and
+# stores does more per request.
 #
 # usage: bench/ceiling.sh [ROUNDS] [SECONDS]      (defaults: 3 rounds of 10 s per server)
 set -euo pipefail
@@ -22,8 +25,9 @@ bench_jar=kv-bench/target/kv-bench.jar
 [[ -f $jar && -f $bench_jar ]] || bin/mvn -q -B package -DskipTests -pl kv-server,kv-bench -am
 java=$(bin/jdk --runtime)/bin/java
 
+names=(memcached speicherd bare-threads bare-loop netty-epoll netty-io_uring)
 declare -A port
-for name in memcached speicherd bare-threads bare-loop; do port[$name]=$(free_port); done
+for name in "${names[@]}"; do port[$name]=$(free_port); done
 start_memcached "${port[memcached]}" -c 4096
 start_speicherd speicherd "${port[speicherd]}" 0 -m 1024 -c 4096
 for design in threads loop; do
@@ -31,23 +35,46 @@ for design in threads loop; do
     "${port[bare-$design]}" 2>"$work/bare-$design.log" &
   pids+=($!)
 done
+for transport in epoll io_uring; do
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" dev.speicherd.bench.ceiling.NettyBareServer \
+    "$transport" "${port[netty-$transport]}" 2>"$work/netty-$transport.log" &
+  pids+=($!)
+done
 sleep 2
+for transport in epoll io_uring; do
+  if ! grep -q "server on" "$work/netty-$transport.log"; then
+    echo "netty $transport cannot run here, left out: $(grep -m1 -i "exception\|error" "$work/netty-$transport.log")" >&2
+    names=("${names[@]/netty-$transport}")
+  fi
+done
+read -ra names <<<"${names[*]}" # drop the emptied entries
 
-names=(memcached speicherd bare-threads bare-loop)
 declare -A results
 for name in "${names[@]}"; do memaslap_tps "${port[$name]}" 3 memaslap.cfg >/dev/null; done # warm-up
-for _ in $(seq "$rounds"); do
-  for name in "${names[@]}"; do results[$name]+="$(memaslap_tps "${port[$name]}" "$seconds" memaslap.cfg) "; done
+for r in $(seq "$rounds"); do
+  for i in "${!names[@]}"; do
+    name=${names[$(((i + r) % ${#names[@]}))]} # each round starts one server later
+    results[$name]+="$(memaslap_tps "${port[$name]}" "$seconds" memaslap.cfg) "
+  done
 done
 
 echo "machine: $(nproc) cores, $(uname -r); $(memcached -V); $("$java" -version 2>&1 | head -1)"
-echo "memaslap 90/10, 50 connections, 2 threads, $rounds x ${seconds}s per server, alternating"
-python3 - "${results[memcached]}" "${results[speicherd]}" "${results[bare-threads]}" "${results[bare-loop]}" <<'PY'
-import statistics, sys
-names = ["memcached", "speicherd", "bare: virtual thread per connection", "bare: 2 selector threads"]
-runs = [[int(x) for x in arg.split()] for arg in sys.argv[1:]]
-base = statistics.median(runs[0])
-print("%-38s %10s %22s %8s" % ("server", "ops/s", "(min..max)", "ratio"))
+echo "memaslap 90/10, 50 connections, 2 threads, $rounds x ${seconds}s per server, order rotating"
+summary=()
+for name in "${names[@]}"; do summary+=("$name" "${results[$name]}"); done
+python3 - "${summary[@]}" <<'PY'
+import random, statistics, sys
+labels = {"memcached": "memcached", "speicherd": "speicherd",
+          "bare-threads": "bare: virtual thread per connection", "bare-loop": "bare: 2 NIO selector threads",
+          "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops"}
+names = sys.argv[1::2]
+runs = [[int(x) for x in arg.split()] for arg in sys.argv[2::2]]
+rng = random.Random(1)  # seeded: the same rounds give the same interval
+print("%-38s %10s %22s %7s %26s" % ("server", "ops/s", "(min..max)", "ratio", "rounds' ratio (90 %)"))
 for name, r in zip(names, runs):
-    print("%-38s %10.0f %22s %8.2f" % (name, statistics.median(r), "(%d..%d)" % (min(r), max(r)), statistics.median(r) / base))
+    ratios = [y / x for x, y in zip(runs[0], r)]
+    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
+    print("%-38s %10.0f %22s %7.2f %26s" % (labels[name], statistics.median(r), "(%d..%d)" % (min(r), max(r)),
+          statistics.median(r) / statistics.median(runs[0]),
+          "%.3f (%.3f..%.3f)" % (statistics.median(ratios), medians[250], medians[4749])))
 PY

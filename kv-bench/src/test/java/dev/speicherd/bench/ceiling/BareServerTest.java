@@ -2,6 +2,7 @@ package dev.speicherd.bench.ceiling;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,15 +11,18 @@ import java.net.Socket;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Both bare designs answer memaslap's two commands, whole or split across writes. */
+/**
+ * Every bare design answers memaslap's two commands, whole or split across writes. The netty
+ * transports run where netty's native library loads and, for io_uring, where the kernel allows it.
+ */
 class BareServerTest {
 
     private static final String VALUE = "x".repeat(100);
 
     @ParameterizedTest
-    @ValueSource(strings = {"threads", "loop"})
+    @ValueSource(strings = {"threads", "loop", "epoll", "io_uring"})
     void answersGetsAndSetsWholeOrSplit(String design) throws Exception {
-        try (BareServer.BoundServer server = design.equals("threads") ? BareServer.threads(0) : BareServer.loop(0, 2);
+        try (BareServer.BoundServer server = start(design);
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
@@ -37,6 +41,17 @@ class BareServerTest {
             }
             assertEquals(expected, read(in, expected.length()));
         }
+    }
+
+    private static BareServer.BoundServer start(String design) throws Exception {
+        return switch (design) {
+            case "threads" -> BareServer.threads(0);
+            case "loop" -> BareServer.loop(0, 2);
+            default -> {
+                assumeTrue(NettyBareServer.available(design), () -> "netty " + design + " cannot run here");
+                yield NettyBareServer.start(design, 0, 2);
+            }
+        };
     }
 
     private static String read(InputStream in, int length) throws Exception {
