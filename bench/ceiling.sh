@@ -71,10 +71,11 @@ names = sys.argv[1::2]
 runs = [[int(x) for x in arg.split()] for arg in sys.argv[2::2]]
 rng = random.Random(1)  # seeded: the same rounds give the same interval
 print("%-38s %10s %22s %7s %26s" % ("server", "ops/s", "(min..max)", "ratio", "rounds' ratio (90 %)"))
-for name, r in zip(names, runs):
-    ratios = [y / x for x, y in zip(runs[0], r)]
+ok = [[x for x in r if x] for r in runs]  # 0: a run that failed (bench/lib.sh)
+for name, r, good in zip(names, runs, ok):
+    ratios = [y / x for x, y in zip(runs[0], r) if x and y]  # rounds where both runs gave a figure
     medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
-    print("%-38s %10.0f %22s %7.2f %26s" % (labels[name], statistics.median(r), "(%d..%d)" % (min(r), max(r)),
-          statistics.median(r) / statistics.median(runs[0]),
+    print("%-38s %10.0f %22s %7.2f %26s" % (labels[name], statistics.median(good), "(%d..%d)" % (min(good), max(good)),
+          statistics.median(good) / statistics.median(ok[0]),
           "%.3f (%.3f..%.3f)" % (statistics.median(ratios), medians[250], medians[4749])))
 PY

@@ -46,12 +46,13 @@ cases = [(name, [int(x) for x in a.split()], [int(x) for x in b.split()])
          for name, a, b in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3])]
 print("%-14s %14s %22s %14s %22s %8s" % ("case", "memcached", "(min..max)", "speicherd", "(min..max)", "ratio"))
 for name, a, b in cases:
+    a, b = [x for x in a if x], [y for y in b if y]  # 0: a run that failed (bench/lib.sh)
     ma, mb = statistics.median(a), statistics.median(b)
     print("%-14s %14.0f %22s %14.0f %22s %8.2f" % (name, ma, "(%d..%d)" % (min(a), max(a)), mb, "(%d..%d)" % (min(b), max(b)), mb / ma))
 print("per round (speicherd / memcached in the same round):")
 rng = random.Random(1)  # seeded: the same rounds give the same interval
 for name, a, b in cases:
-    ratios = [y / x for x, y in zip(a, b)]
+    ratios = [y / x for x, y in zip(a, b) if x and y]  # rounds where both runs gave a figure
     medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
     print("%-14s median %.3f, 90%% interval %.3f..%.3f, %d of %d rounds >= 1.0: %s" % (
         name, statistics.median(ratios), medians[250], medians[4749], sum(r >= 1 for r in ratios), len(ratios),

@@ -32,11 +32,17 @@ trap bench_cleanup EXIT
 
 # memaslap_tps PORT SECONDS CONFIG [memaslap flags...]: one memaslap run (Debian names it
 # memcaslap) from 50 connections on 2 threads, with the workload in bench/CONFIG; prints its
-# throughput in operations per second.
+# throughput in operations per second, or 0 (and a warning) for a run that gave none, so that
+# the rounds of a comparison stay paired; the summaries leave the zeros out.
 memaslap_tps() {
-  local port=$1 secs=$2 config=$3; shift 3
-  memcaslap -s "127.0.0.1:$port" -F "bench/$config" -T 2 -c 50 -t "${secs}s" "$@" 2>&1 \
-    | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1
+  local port=$1 secs=$2 config=$3 tps; shift 3
+  tps=$(memcaslap -s "127.0.0.1:$port" -F "bench/$config" -T 2 -c 50 -t "${secs}s" "$@" 2>&1 \
+    | sed -n 's/.*TPS: \([0-9]*\).*/\1/p' | tail -1)
+  if [[ -z $tps ]]; then
+    echo "memaslap against port $port gave no throughput: a failed run, counted as 0 and left out" >&2
+    tps=0
+  fi
+  echo "$tps"
 }
 
 # start_memcached PORT [extra flags...]: memcached 1.6 with two threads, as SPEC.md compares.

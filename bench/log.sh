@@ -42,7 +42,8 @@ printf '%-14s %12s %22s %10s\n' server "sets/s" "(min..max)" "/memory"
 for s in "${servers[@]}"; do
   python3 - "$s" "${results[$s]}" "${results[memory]}" <<'PY'
 import statistics, sys
-name, xs, mem = sys.argv[1], [int(x) for x in sys.argv[2].split()], [int(x) for x in sys.argv[3].split()]
+# 0: a run that failed (bench/lib.sh), left out
+name, xs, mem = sys.argv[1], [int(x) for x in sys.argv[2].split() if x != "0"], [int(x) for x in sys.argv[3].split() if x != "0"]
 m = statistics.median(xs)
 print("%-14s %12.0f %22s %10.2f" % (name, m, "(%d..%d)" % (min(xs), max(xs)), m / statistics.median(mem)))
 PY
