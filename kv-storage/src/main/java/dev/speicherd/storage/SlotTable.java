@@ -151,7 +151,10 @@ final class SlotTable {
     final class Cursor {
         private int stripe;
         private Object[] slots;
-        private int index;
+        /** How many elements of {@link #slots} were visited. */
+        private int visited;
+        private int position;
+        private int step;
 
         private Cursor() {}
 
@@ -163,10 +166,17 @@ final class SlotTable {
                         return null;
                     }
                     slots = stripes[stripe].slots;
-                    index = 0;
+                    visited = 0;
+                    position = 0;
+                    step = strideFor(slots.length);
                 }
-                while (index < slots.length) {
-                    Object slot = ELEMENTS.getAcquire(slots, index++);
+                while (visited < slots.length) {
+                    Object slot = ELEMENTS.getAcquire(slots, position);
+                    visited++;
+                    position += step;
+                    if (position >= slots.length) {
+                        position -= slots.length;
+                    }
                     if (slot != null && slot != TOMBSTONE) {
                         return slot;
                     }
@@ -175,6 +185,34 @@ final class SlotTable {
                 stripe++;
             }
         }
+    }
+
+    /**
+     * The step by which a {@link Cursor} walks an array of {@code length}: coprime with it, so
+     * that the walk visits every element once, and large, so that consecutive visits fall far
+     * apart. A walk in array order is a walk in hash order (a key's home comes from its hash), so
+     * the eviction hand, which removes what it passes, would leave a stripe whose survivors all
+     * hash high; rebuilt at twice their number, they would pile into one cluster of thousands of
+     * slots, and every lookup there would probe through it.
+     */
+    static int strideFor(int length) {
+        if (length <= 2) {
+            return 1;
+        }
+        int step = (int) (length * 0.6180339887) | 1;
+        while (gcd(step, length) != 1) {
+            step += 2;
+        }
+        return step % length;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     /** One stripe: an array probed linearly and the lock its writers take. */
