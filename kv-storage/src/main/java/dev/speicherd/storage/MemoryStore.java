@@ -439,6 +439,11 @@ public final class MemoryStore implements Store {
         journal.commit(enforceLimit(null));
     }
 
+    /** How the items lie in the hash table, for measurements (see {@link SlotTable#shape}). */
+    SlotTable.Shape tableShape() {
+        return table.shape();
+    }
+
     @Override
     public StoreStats stats() {
         return new StoreStats(

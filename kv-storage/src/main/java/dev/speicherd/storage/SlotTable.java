@@ -129,6 +129,44 @@ final class SlotTable {
         return bytes;
     }
 
+    /**
+     * How the slots lie in the stripes, for measurements: a lookup probes one element more than
+     * the key's displacement from its home, and a run (elements with no empty one between) is
+     * what a probe may have to cross. Read without locking, so only roughly consistent.
+     */
+    record Shape(long live, long tombstones, double fill, double meanDisplacement, int longestRun) {}
+
+    /** Measures the {@link Shape} of the table, reading every element. */
+    Shape shape() {
+        long capacity = 0;
+        long live = 0;
+        long tombstones = 0;
+        long displacement = 0;
+        int longestRun = 0;
+        for (Stripe stripe : stripes) {
+            Object[] slots = stripe.slots;
+            int length = slots.length;
+            capacity += length;
+            int run = 0;
+            for (int i = 0; i < length; i++) {
+                Object slot = slots[i];
+                if (slot == null) {
+                    run = 0;
+                    continue;
+                }
+                longestRun = Math.max(longestRun, ++run);
+                if (slot == TOMBSTONE) {
+                    tombstones++;
+                } else {
+                    live++;
+                    displacement += Math.floorMod(i - home(Slot.hash(slot), length), length);
+                }
+            }
+        }
+        return new Shape(live, tombstones, (live + tombstones) / (double) capacity,
+                live == 0 ? 0 : displacement / (double) live, longestRun);
+    }
+
     /** Starts a pass over every slot, see {@link Cursor}. */
     Cursor cursor() {
         return new Cursor();

@@ -106,6 +106,26 @@ final class SlotTableTest {
     }
 
     @Test
+    void theShapeCountsLiveSlotsTombstonesAndHowFarKeysLieFromHome() {
+        SlotTable table = new SlotTable();
+        for (int i = 0; i < 10_000; i++) {
+            Key key = key("k" + i);
+            put(table, key, slot(key, i + 1));
+        }
+        SlotTable.Shape full = table.shape();
+        assertEquals(10_000, full.live());
+        assertEquals(0, full.tombstones());
+        assertTrue(full.fill() > 0.4 && full.fill() <= 0.75, "" + full);
+        assertTrue(full.meanDisplacement() < 3 && full.longestRun() >= 1, "" + full);
+        for (int i = 0; i < 1_000; i++) {
+            remove(table, key("k" + i));
+        }
+        SlotTable.Shape after = table.shape();
+        assertEquals(9_000, after.live());
+        assertTrue(after.tombstones() > 0 && after.tombstones() <= 1_000, "" + after);
+    }
+
+    @Test
     void aCursorsStrideVisitsEveryElementOnce() {
         for (int length = 1; length <= 3_000; length++) {
             int stride = SlotTable.strideFor(length);
