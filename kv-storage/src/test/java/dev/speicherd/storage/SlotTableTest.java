@@ -32,6 +32,16 @@ final class SlotTableTest {
         table.compute(key, old -> slot);
     }
 
+    /** A table holding keys k0 to k{n - 1}. */
+    private static SlotTable filled(int n) {
+        SlotTable table = new SlotTable();
+        for (int i = 0; i < n; i++) {
+            Key key = key("k" + i);
+            put(table, key, slot(key, i + 1));
+        }
+        return table;
+    }
+
     private static void remove(SlotTable table, Key key) {
         table.compute(key, old -> null);
     }
@@ -79,11 +89,7 @@ final class SlotTableTest {
      */
     @Test
     void aCursorsFirstVisitsInAStripeSpreadOverItsHashRange() {
-        SlotTable table = new SlotTable();
-        for (int i = 0; i < 200_000; i++) {
-            Key key = key("k" + i);
-            put(table, key, slot(key, i + 1));
-        }
+        SlotTable table = filled(200_000);
         int inFirstStripe = 0;
         SlotTable.Cursor count = table.cursor();
         for (Object slot = count.next(); slot != null; slot = count.next()) {
@@ -107,11 +113,7 @@ final class SlotTableTest {
 
     @Test
     void theShapeCountsLiveSlotsTombstonesAndHowFarKeysLieFromHome() {
-        SlotTable table = new SlotTable();
-        for (int i = 0; i < 10_000; i++) {
-            Key key = key("k" + i);
-            put(table, key, slot(key, i + 1));
-        }
+        SlotTable table = filled(10_000);
         SlotTable.Shape full = table.shape();
         assertEquals(10_000, full.live());
         assertEquals(0, full.tombstones());
