@@ -191,7 +191,7 @@ public final class BareServer {
     }
 
     /** Moves {@code buffer[start, end)} to the front; returns its new end. */
-    private static int compact(byte[] buffer, int start, int end) {
+    static int compact(byte[] buffer, int start, int end) {
         System.arraycopy(buffer, start, buffer, 0, end - start);
         return end - start;
     }

@@ -107,9 +107,7 @@ public final class NettyBareServer {
                     }
                     bytes.readBytes(input, end, n);
                     end += n;
-                    int start = replies.answer(input, 0, end);
-                    System.arraycopy(input, start, input, 0, end - start);
-                    end -= start;
+                    end = BareServer.compact(input, replies.answer(input, 0, end), end);
                     int reply = replies.drain();
                     if (reply > 0) {
                         context.write(context.alloc().directBuffer(reply).writeBytes(output, 0, reply),
