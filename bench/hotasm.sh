@@ -22,20 +22,16 @@ java_home=$(bin/jdk --runtime)
 
 port=$(free_port)
 # bin/speicherd's launch defaults, plus the printing; the machine code goes to stdout.
-SPEICHERD_JAR=$jar SPEICHERD_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=quiet \
-  -XX:CompileCommand=print,$method" bin/speicherd -p "$port" --speicher-port 0 -m 1024 -c 4096 \
-  >"$work/code" 2>"$work/server.log" &
-server=$!
-pids+=("$server")
-for _ in $(seq 100); do grep -q " ready: " "$work/server.log" && break; sleep 0.1; done
-pid=$(pgrep -f "java.* -p $port " | head -1)
+SPEICHERD_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=quiet -XX:CompileCommand=print,$method" \
+  start_speicherd server "$port" 0 -m 1024 -c 4096 >"$work/code"
+pid=$last_pid # bin/speicherd execs the JVM
 memaslap_tps "$port" 15 memaslap.cfg -x 400000 >/dev/null # warm-up: the method's final compilation
 perf record -q -F 4999 -p "$pid" -o "$work/perf.data" -- sleep 8 >/dev/null 2>&1 &
 recorder=$!
 echo "memaslap 90/10: $(memaslap_tps "$port" 10 memaslap.cfg) ops/s; perf watched 8 s of it"
 wait "$recorder" || true
 perf script -i "$work/perf.data" -F ip 2>/dev/null >"$work/ips"
-kill "$server"; wait "$server" || true # the JVM writes out the last of the machine code as it exits
+kill "$pid"; wait "$pid" || true # the JVM writes out the last of the machine code as it exits
 
 python3 - "$work/code" "$work/ips" "$top" <<'PY'
 import collections, re, subprocess, sys, tempfile
