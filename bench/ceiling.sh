@@ -50,7 +50,7 @@ done
 read -ra names <<<"${names[*]}" # drop the emptied entries
 
 declare -A results
-for name in "${names[@]}"; do memaslap_tps "${port[$name]}" 3 memaslap.cfg >/dev/null; done # warm-up
+for name in "${names[@]}"; do warm_up "${port[$name]}" "$seconds"; done
 for r in $(seq "$rounds"); do
   for i in "${!names[@]}"; do
     name=${names[$(((i + r) % ${#names[@]}))]} # each round starts one server later

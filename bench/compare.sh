@@ -24,6 +24,11 @@ cases=("get90-set10" "multiget-d10")
 case_args() { case $1 in get90-set10) echo "";; multiget-d10) echo "-d 10";; esac; }
 
 for c in "${cases[@]}"; do
+  # A case that runs other code (a multi-get's stages) gets its own warm-up first.
+  if [[ -n $(case_args "$c") ]]; then
+    # shellcheck disable=SC2046
+    for port in "$mc_port" "$sd_port"; do warm_up "$port" "$seconds" $(case_args "$c"); done
+  fi
   for r in $(seq "$rounds"); do
     # A B, then B A: whichever server runs second in a round does not always get the same turn.
     order=(memcached speicherd); ((r % 2)) || order=(speicherd memcached)

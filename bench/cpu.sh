@@ -27,7 +27,7 @@ bare_port=$(free_port)
 bare_pid=$!
 pids+=("$bare_pid")
 sleep 2
-memaslap_tps "$bare_port" "$seconds" memaslap.cfg -x 200000 >/dev/null
+warm_up "$bare_port" "$seconds"
 
 ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12, $13}'; } # utime stime
 switches() {

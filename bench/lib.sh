@@ -70,8 +70,8 @@ start_speicherd() {
 }
 
 # start_both_warm SECONDS: memcached and speicherd as the memaslap comparisons run them, on free
-# ports ($mc_port, $sd_port; processes $mc_pid, $sd_pid), each warmed up (JIT, page cache) by a
-# memaslap run of 200,000 operations (SECONDS at most) before anything is measured.
+# ports ($mc_port, $sd_port; processes $mc_pid, $sd_pid), each warmed up (JIT, page cache) by
+# warm_up before anything is measured.
 start_both_warm() {
   mc_port=$(free_port); sd_port=$(free_port)
   start_memcached "$mc_port" -c 4096
@@ -79,5 +79,14 @@ start_both_warm() {
   start_speicherd speicherd "$sd_port" "$(free_port)" -m 1024 -c 4096
   sd_pid=$(pgrep -f "java.* -p $sd_port " | head -1)
   local port
-  for port in "$mc_port" "$sd_port"; do memaslap_tps "$port" "$1" memaslap.cfg -x 200000 >/dev/null; done
+  for port in "$mc_port" "$sd_port"; do warm_up "$port" "$1"; done
+}
+
+# warm_up PORT SECONDS [memaslap flags...]: memaslap (90/10 unless the flags say otherwise) for
+# twice SECONDS, thrown away, before anything on PORT is measured. A JVM needs that long: after a warm-up of 200,000 operations (about a second), C2
+# still spent 0.4-0.7 s of CPU compiling in the first 10 s round measured (4-7 % of a core taken
+# from that round alone; /proc/PID/task/*/stat of its compiler threads). memcached gets the same.
+warm_up() {
+  local port=$1 secs=$2; shift 2
+  memaslap_tps "$port" "$((2 * secs))" memaslap.cfg "$@" >/dev/null
 }
