@@ -7,7 +7,8 @@
 #   workers, speicherd's event loops), and the other way;
 # - preempted: a serving thread taken off the CPU while still runnable, for a memaslap thread;
 # - slept: a serving thread that went to sleep (it found nothing to do).
-# On two cores shared by client and server every switch costs both; README, "Performance".
+# On two cores shared by client and server every switch costs both (docs/performance-log.md,
+# "How the loops and the client share the cores").
 #
 # usage: bench/sched.sh [ROUNDS] [SECONDS]      (defaults: 2 rounds of 10 s per server)
 set -euo pipefail

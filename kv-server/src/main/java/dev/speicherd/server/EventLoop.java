@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting on many connections wakes up to many answers at once. Measured under memaslap on two
  * cores, against reading, answering and sending one connection at a time: the server's CPU per
  * request fell from 5.4 to 5.0 µs, memaslap's from 5.0 to 4.6 µs, and throughput rose by 6 to
- * 10 % (README, "Performance").
+ * 10 % (docs/performance-log.md).
  */
 final class EventLoop implements AutoCloseable {
 

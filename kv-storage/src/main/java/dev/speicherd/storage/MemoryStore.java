@@ -203,7 +203,7 @@ public final class MemoryStore implements Store {
      * proper, which find that memory in the cache and also read each value's last byte, so that
      * the replies find the whole value there. Under memaslap's multi-get of 10 keys: +6 % for
      * looking up before reading, +8 % with the last byte, +4-6 % for the two stages before
-     * (README, "Performance"). One key has nothing to overlap: it is read at once, with no array.
+     * (docs/performance-log.md). One key has nothing to overlap: it is read at once, with no array.
      */
     @Override
     public <X extends Exception> int read(List<byte[]> keys, ItemReader<X> reader) throws X {
