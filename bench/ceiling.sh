@@ -63,19 +63,18 @@ echo "memaslap 90/10, 50 connections, 2 threads, $rounds x ${seconds}s per serve
 summary=()
 for name in "${names[@]}"; do summary+=("$name" "${results[$name]}"); done
 python3 - "${summary[@]}" <<'PY'
-import random, statistics, sys
+import statistics, sys
+sys.path.insert(0, "bench")
+from paired import median_with_interval, ratios
 labels = {"memcached": "memcached", "speicherd": "speicherd",
           "bare-threads": "bare: virtual thread per connection", "bare-loop": "bare: 2 NIO selector threads",
           "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops"}
 names = sys.argv[1::2]
 runs = [[int(x) for x in arg.split()] for arg in sys.argv[2::2]]
-rng = random.Random(1)  # seeded: the same rounds give the same interval
 print("%-38s %10s %22s %7s %26s" % ("server", "ops/s", "(min..max)", "ratio", "rounds' ratio (90 %)"))
 ok = [[x for x in r if x] for r in runs]  # 0: a run that failed (bench/lib.sh)
 for name, r, good in zip(names, runs, ok):
-    ratios = [y / x for x, y in zip(runs[0], r) if x and y]  # rounds where both runs gave a figure
-    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
     print("%-38s %10.0f %22s %7.2f %26s" % (labels[name], statistics.median(good), "(%d..%d)" % (min(good), max(good)),
           statistics.median(good) / statistics.median(ok[0]),
-          "%.3f (%.3f..%.3f)" % (statistics.median(ratios), medians[250], medians[4749])))
+          "%.3f (%.3f..%.3f)" % median_with_interval(ratios(runs[0], r))))
 PY

@@ -46,7 +46,9 @@ echo "memaslap: 50 connections, 2 threads, 32-byte keys, 100-byte values, 90% ge
 summary=()
 for c in "${cases[@]}"; do summary+=("$c" "${results[$c,memcached]}" "${results[$c,speicherd]}"); done
 python3 - "${summary[@]}" <<'PY'
-import random, statistics, sys
+import statistics, sys
+sys.path.insert(0, "bench")
+from paired import median_with_interval, ratios
 cases = [(name, [int(x) for x in a.split()], [int(x) for x in b.split()])
          for name, a, b in zip(sys.argv[1::3], sys.argv[2::3], sys.argv[3::3])]
 print("%-14s %14s %22s %14s %22s %8s" % ("case", "memcached", "(min..max)", "speicherd", "(min..max)", "ratio"))
@@ -55,11 +57,9 @@ for name, a, b in cases:
     ma, mb = statistics.median(a), statistics.median(b)
     print("%-14s %14.0f %22s %14.0f %22s %8.2f" % (name, ma, "(%d..%d)" % (min(a), max(a)), mb, "(%d..%d)" % (min(b), max(b)), mb / ma))
 print("per round (speicherd / memcached in the same round):")
-rng = random.Random(1)  # seeded: the same rounds give the same interval
 for name, a, b in cases:
-    ratios = [y / x for x, y in zip(a, b) if x and y]  # rounds where both runs gave a figure
-    medians = sorted(statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(5000))
+    rounds = ratios(a, b)
     print("%-14s median %.3f, 90%% interval %.3f..%.3f, %d of %d rounds >= 1.0: %s" % (
-        name, statistics.median(ratios), medians[250], medians[4749], sum(r >= 1 for r in ratios), len(ratios),
-        " ".join("%.2f" % r for r in ratios)))
+        name, *median_with_interval(rounds), sum(r >= 1 for r in rounds), len(rounds),
+        " ".join("%.2f" % r for r in rounds)))
 PY
