@@ -25,7 +25,7 @@ port=$(free_port)
 SPEICHERD_JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:CompileCommand=quiet -XX:CompileCommand=print,$method" \
   start_speicherd server "$port" 0 -m 1024 -c 4096 >"$work/code"
 pid=$last_pid # bin/speicherd execs the JVM
-memaslap_tps "$port" 15 memaslap.cfg -x 400000 >/dev/null # warm-up: the method's final compilation
+warm_up "$port" 10 # until the method's final compilation
 perf record -q -F 4999 -p "$pid" -o "$work/perf.data" -- sleep 8 >/dev/null 2>&1 &
 recorder=$!
 echo "memaslap 90/10: $(memaslap_tps "$port" 10 memaslap.cfg) ops/s; perf watched 8 s of it"

@@ -83,9 +83,10 @@ start_both_warm() {
 }
 
 # warm_up PORT SECONDS [memaslap flags...]: memaslap (90/10 unless the flags say otherwise) for
-# twice SECONDS, thrown away, before anything on PORT is measured. A JVM needs that long: after a warm-up of 200,000 operations (about a second), C2
-# still spent 0.4-0.7 s of CPU compiling in the first 10 s round measured (4-7 % of a core taken
-# from that round alone; /proc/PID/task/*/stat of its compiler threads). memcached gets the same.
+# twice SECONDS, thrown away, before anything on PORT is measured. A JVM needs that long: after
+# a warm-up of 200,000 operations (about a second), C2 still spent 0.4-0.7 s of CPU compiling in
+# the first 10 s round measured (4-7 % of a core taken from that round alone; /proc/PID/task/*/stat
+# of its compiler threads). memcached gets the same.
 warm_up() {
   local port=$1 secs=$2; shift 2
   memaslap_tps "$port" "$((2 * secs))" memaslap.cfg "$@" >/dev/null
