@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
  * twice its live count, without tombstones: a stripe is 50 to 75 % full, 5.3 to 8 bytes of
  * array per entry. A stripe that removals leave under a quarter full is rebuilt smaller.
  *
- * <p><b>Concurrency.</b> Readers take no lock: they read the stripe's array (volatile), then its
- * elements with acquire semantics. Writers change one element with release semantics, or
+ * <p><b>Concurrency.</b> Readers take no lock: they read the stripe's array, then its elements,
+ * with acquire semantics. Writers change one element with release semantics, or
  * publish a rebuilt array, under the stripe's lock; a rebuilt array is new, so a reader on the
  * old one sees that stripe as it was just before. {@link #compute} runs its function under that
  * lock, which makes a change of one key atomic; keys in other stripes never wait for it.
@@ -32,20 +32,27 @@ final class SlotTable {
     static final int STRIPES = 256;
     private static final int MIN_CAPACITY = 8;
     private static final VarHandle ELEMENTS = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle ARRAYS = MethodHandles.arrayElementVarHandle(Object[][].class);
     /** What a removed slot leaves behind: never a slot, skipped by every probe. */
     private static final Object TOMBSTONE = new Object();
 
     private final Stripe[] stripes = new Stripe[STRIPES];
+    /**
+     * Each stripe's array, where readers find it: apart from the stripe, whose lock and counts
+     * every write to the stripe changes, so that a lookup on one core does not wait for a line
+     * that a write on the other has taken. Written only when a stripe is rebuilt.
+     */
+    private final Object[][] arrays = new Object[STRIPES][];
 
     SlotTable() {
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe();
+            stripes[i] = new Stripe(arrays, i);
         }
     }
 
     /** Returns the slot under {@code key}, or null; never blocks. */
     Object get(Key key) {
-        Object[] slots = stripeOf(key.hash()).slots;
+        Object[] slots = slotsOf(key.hash());
         int capacity = slots.length;
         int hash = key.hash();
         byte[] bytes = key.bytes();
@@ -69,9 +76,14 @@ final class SlotTable {
      * lookups. Never blocks.
      */
     Object firstProbed(int hash) {
-        Object[] slots = stripeOf(hash).slots;
+        Object[] slots = slotsOf(hash);
         Object slot = ELEMENTS.getAcquire(slots, home(hash, slots.length));
         return slot == TOMBSTONE ? null : slot;
+    }
+
+    /** Returns the array in which a key with table hash {@code hash} is looked up; never blocks. */
+    Object[] slotsOf(int hash) {
+        return array(hash & (STRIPES - 1));
     }
 
     /**
@@ -123,8 +135,8 @@ final class SlotTable {
     /** Returns the bytes of the stripes' arrays, for measurements. */
     long tableBytes() {
         long bytes = 0;
-        for (Stripe stripe : stripes) {
-            bytes += 16L + 4L * stripe.slots.length;
+        for (int i = 0; i < STRIPES; i++) {
+            bytes += 16L + 4L * array(i).length;
         }
         return bytes;
     }
@@ -143,8 +155,8 @@ final class SlotTable {
         long tombstones = 0;
         long displacement = 0;
         int longestRun = 0;
-        for (Stripe stripe : stripes) {
-            Object[] slots = stripe.slots;
+        for (int s = 0; s < STRIPES; s++) {
+            Object[] slots = array(s);
             int length = slots.length;
             capacity += length;
             int run = 0;
@@ -170,6 +182,11 @@ final class SlotTable {
     /** Starts a pass over every slot, see {@link Cursor}. */
     Cursor cursor() {
         return new Cursor();
+    }
+
+    /** The array of stripe {@code stripe}, as published by its last rebuild. */
+    private Object[] array(int stripe) {
+        return (Object[]) ARRAYS.getAcquire(arrays, stripe);
     }
 
     private Stripe stripeOf(int hash) {
@@ -203,7 +220,7 @@ final class SlotTable {
                     if (stripe == STRIPES) {
                         return null;
                     }
-                    slots = stripes[stripe].slots;
+                    slots = array(stripe);
                     visited = 0;
                     position = 0;
                     step = strideFor(slots.length);
@@ -256,12 +273,19 @@ final class SlotTable {
     /** One stripe: an array probed linearly and the lock its writers take. */
     private static final class Stripe extends ReentrantLock {
 
-        /** Replaced whole when rebuilt, never while a writer is in it. */
-        volatile Object[] slots = new Object[MIN_CAPACITY];
+        /** The table's arrays, of which this stripe's is replaced whole when rebuilt, under the lock. */
+        private final Object[][] arrays;
+        private final int index;
         /** Live slots; written under the lock, read without by {@link SlotTable#size}. */
         int live;
         /** Live slots plus tombstones; under the lock. */
         private int used;
+
+        Stripe(Object[][] arrays, int index) {
+            this.arrays = arrays;
+            this.index = index;
+            arrays[index] = new Object[MIN_CAPACITY];
+        }
 
         /**
          * Finds the slot with {@code key} (or, when {@code key} is null, the slot {@code
@@ -270,7 +294,7 @@ final class SlotTable {
          * @return false when {@code expected} was given and is gone, so nothing ran
          */
         boolean compute(int hash, byte[] key, Object expected, UnaryOperator<Object> remap) {
-            Object[] array = slots;
+            Object[] array = arrays[index];
             int capacity = array.length;
             int i = home(hash, capacity);
             int firstTombstone = -1;
@@ -324,7 +348,7 @@ final class SlotTable {
 
         /** Copies the live slots into a new array of twice their number and publishes it. */
         private void rebuild() {
-            Object[] old = slots;
+            Object[] old = arrays[index];
             Object[] fresh = new Object[Math.max(MIN_CAPACITY, 2 * live)];
             int capacity = fresh.length;
             for (Object slot : old) {
@@ -337,7 +361,7 @@ final class SlotTable {
                 }
             }
             used = live;
-            slots = fresh;
+            ARRAYS.setRelease(arrays, index, fresh);
         }
     }
 }
