@@ -67,6 +67,19 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * A hint from a server about to look up several keys, each for a different request: loads
+     * into the processor's caches what those lookups will touch, so that their waits on memory
+     * overlap here instead of following one another. Reads nothing for the caller and changes
+     * nothing: an item is not marked as read, an expired one is not removed. A key that is not
+     * there, or is not a valid key, is passed over. This default does nothing.
+     *
+     * @param buffers the arrays holding the keys: key {@code i} is {@code lengths[i]} bytes of
+     *     {@code buffers[i]} from {@code offsets[i]}, for {@code i} below {@code count}
+     * @param count how many keys there are
+     */
+    default void prefetch(byte[][] buffers, int[] offsets, int[] lengths, int count) {}
+
+    /**
      * Stores a value according to {@code mode}, optionally only if the live item's token is
      * {@code expectedCas}.
      *

@@ -351,6 +351,11 @@ public final class LogStore implements Store {
     }
 
     @Override
+    public void prefetch(byte[][] buffers, int[] offsets, int[] lengths, int count) {
+        memory.prefetch(buffers, offsets, lengths, count);
+    }
+
+    @Override
     public WriteResult write(WriteMode mode, byte[] key, byte[] value, int flags, long expiresAt, long expectedCas) {
         return change(() -> memory.write(mode, key, value, flags, expiresAt, expectedCas));
     }

@@ -252,6 +252,49 @@ public final class MemoryStore implements Store {
         return hits;
     }
 
+    /**
+     * Loads what each key's lookup touches first, in stages as a multi-get's lookups are (see
+     * {@link #read(List, ItemReader)}): each a loop over all keys whose loads do not wait on one
+     * another, so that the processor overlaps them. First the keys' hashes, which read only the
+     * keys; then each key's stripe array; its length; the first two table elements its probe
+     * visits (side by side: one wait for both; a probe visits 1.8 on average); last the slots
+     * those hold, the first one's header and its value's last byte, the second one's header. A
+     * slot may be another key's, which costs a load and nothing else. Nothing is marked as read,
+     * and nothing dead is removed.
+     */
+    @Override
+    public void prefetch(byte[][] buffers, int[] offsets, int[] lengths, int count) {
+        int[] hashes = new int[count];
+        for (int i = 0; i < count; i++) {
+            hashes[i] = Key.hash(buffers[i], offsets[i], lengths[i]);
+        }
+        Object[][] arrays = new Object[count][];
+        for (int i = 0; i < count; i++) {
+            arrays[i] = table.slotsOf(hashes[i]);
+        }
+        int touched = 0;
+        for (int i = 0; i < count; i++) {
+            touched += arrays[i].length;
+        }
+        Object[] found = new Object[2 * count];
+        for (int i = 0; i < count; i++) {
+            SlotTable.firstTwoProbed(arrays[i], hashes[i], found, 2 * i);
+        }
+        for (int i = 0; i < count; i++) {
+            Object first = found[2 * i];
+            Object second = found[2 * i + 1];
+            if (first != null) {
+                touched += Slot.lastByte(first);
+            }
+            if (second != null) {
+                touched += Slot.hash(second);
+            }
+        }
+        if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
+            lookAheadSink = touched;
+        }
+    }
+
     /** The live slot under {@code key}, marked as read, or null; a dead one found is removed. */
     private Object live(byte[] key) {
         return live(key, clock.millis());

@@ -81,9 +81,29 @@ final class SlotTable {
         return slot == TOMBSTONE ? null : slot;
     }
 
-    /** Returns the array in which a key with table hash {@code hash} is looked up; never blocks. */
+    /**
+     * Returns the array in which a key with table hash {@code hash} is looked up: a reader that
+     * loads memory ahead of its lookups loads this first, then {@link #firstTwoProbed} from it.
+     * Never blocks.
+     */
     Object[] slotsOf(int hash) {
         return array(hash & (STRIPES - 1));
+    }
+
+    /**
+     * Puts the first two slots that a {@link #get} of a key with table hash {@code hash} would
+     * look at in {@code slots} (from {@link #slotsOf}) into {@code into} at {@code at} and {@code
+     * at + 1}, null where there is none: the key's own or others', for a reader that loads memory
+     * ahead of its lookups. They lie side by side, so the second costs the first's wait. Never
+     * blocks.
+     */
+    static void firstTwoProbed(Object[] slots, int hash, Object[] into, int at) {
+        int capacity = slots.length;
+        int i = home(hash, capacity);
+        Object first = ELEMENTS.getAcquire(slots, i);
+        Object second = first == null ? null : ELEMENTS.getAcquire(slots, i + 1 == capacity ? 0 : i + 1);
+        into[at] = first == TOMBSTONE ? null : first;
+        into[at + 1] = second == TOMBSTONE ? null : second;
     }
 
     /**

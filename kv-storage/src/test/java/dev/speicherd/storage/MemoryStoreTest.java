@@ -128,6 +128,22 @@ final class MemoryStoreTest {
     }
 
     @Test
+    void aPrefetchedItemIsNotCountedAsRead() {
+        try (MemoryStore store = quietStore(LIMIT)) {
+            for (int i = 0; i < ROOM_FOR; i++) {
+                store.set(key(i), value(i), 0, Item.NEVER);
+            }
+            byte[][] buffers = {key(0), key(0)};
+            for (int i = ROOM_FOR; i < 2 * ROOM_FOR; i++) {
+                store.prefetch(buffers, new int[] {0, 0}, new int[] {6, 6}, 2);
+                store.set(key(i), value(i), 0, Item.NEVER);
+            }
+            assertEquals(ROOM_FOR, store.stats().evictions());
+            assertSame(Lookup.MISS, store.get(key(0)), "evicted as if never asked for, unlike a read one (above)");
+        }
+    }
+
+    @Test
     void anItemLargerThanTheLimitIsStoredAndEvictsEverythingElse() {
         try (MemoryStore store = quietStore(LIMIT)) {
             for (int i = 0; i < 10; i++) {

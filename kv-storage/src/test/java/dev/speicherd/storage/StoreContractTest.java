@@ -235,6 +235,32 @@ public abstract class StoreContractTest {
         assertEquals("2", text(hit(store.get(b("b")))), "a failed reader changes nothing");
     }
 
+    // ---------------------------------------------------------------- prefetch
+
+    @Test
+    public void prefetchReadsNothingForTheCallerAndChangesNothing() {
+        long a = stored(store.set(b("a"), b("1"), 1, Item.NEVER));
+        byte[] large = new byte[4096]; // kept apart from its slot, not inline
+        Arrays.fill(large, (byte) 'x');
+        long c = stored(store.set(b("c"), large, 3, Item.NEVER));
+        store.set(b("dead"), b("2"), 0, clock.millis() + 1_000);
+        clock.advance(1_000);
+        StoreStats before = store.stats();
+        byte[] input = b("get a\r\nget dead\r\nget c\r\nget missing\r\n");
+        byte[] other = b("a");
+        store.prefetch(
+                new byte[][] {input, input, input, input, other, input, null},
+                new int[] {4, 11, 21, 28, 0, 0, -1},
+                new int[] {1, 4, 1, 7, 1, 0, -1},
+                6); // the seventh entry lies past the count, and is not looked at
+        store.prefetch(new byte[0][], new int[0], new int[0], 0);
+        assertEquals(before, store.stats(), "an expired item is left for a lookup to reclaim");
+        assertEquals(new Item(b("1"), 1, Item.NEVER, a), hit(store.get(b("a"))));
+        assertEquals(new Item(large, 3, Item.NEVER, c), hit(store.get(b("c"))));
+        assertSame(Lookup.MISS, store.get(b("dead")));
+        assertSame(Lookup.MISS, store.get(b("missing")));
+    }
+
     // ---------------------------------------------------------------- expiry
 
     @Test
