@@ -1,6 +1,7 @@
 package dev.speicherd.codec.binary;
 
 import dev.speicherd.api.WriteMode;
+import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.binary.BinaryCommand.ReplyTo;
 import java.io.EOFException;
@@ -156,6 +157,24 @@ public final class MemcachedBinaryReader {
      */
     public void forgetUnread() {
         pos = limit = 0;
+    }
+
+    /**
+     * Where the key of the request that starts at {@code from} lies, if it has one and it ends
+     * before {@code to}; else {@link KeySpan#NONE}. For a server that loads what the key's lookup
+     * will touch before it reads the request: nothing is checked beyond finding the key, and the
+     * request is then read as any other, whatever this said.
+     */
+    public static long keyOfNext(byte[] bytes, int from, int to) {
+        if (to - from < HEADER_BYTES || (bytes[from] & 0xFF) != REQUEST_MAGIC) {
+            return KeySpan.NONE;
+        }
+        int keyLength = (bytes[from + 2] & 0xFF) << 8 | bytes[from + 3] & 0xFF;
+        int key = from + HEADER_BYTES + (bytes[from + 4] & 0xFF);
+        if (keyLength == 0 || keyLength > MAX_KEY_BYTES || key + keyLength > to) {
+            return KeySpan.NONE;
+        }
+        return KeySpan.of(key, keyLength);
     }
 
     // ---- requests, checked as memcached's dispatch_bin_command checks them

@@ -1,6 +1,7 @@
 package dev.speicherd.codec.memcached;
 
 import dev.speicherd.api.WriteMode;
+import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.memcached.MemcachedCommand.MetaFlag;
 import dev.speicherd.codec.memcached.MemcachedCommand.MetaVerb;
@@ -142,6 +143,40 @@ public final class MemcachedTextReader {
      */
     public void forgetUnread() {
         pos = limit = 0;
+    }
+
+    /**
+     * Where the key of the request that starts at {@code from} lies, if its command's second word
+     * is a key (a get or gets, a storage command, delete, incr, decr, touch, a meta command) and
+     * the key ends before {@code to}; else {@link KeySpan#NONE}. Of a get of several keys, the
+     * first. For a server that loads what the key's lookup will touch before it reads the
+     * request: nothing is checked beyond finding the key, and the request is then read as any
+     * other, whatever this said.
+     */
+    public static long keyOfNext(byte[] bytes, int from, int to) {
+        int end = from;
+        while (end < to && bytes[end] != ' ') {
+            if (end - from == Verb.LONGEST) {
+                return KeySpan.NONE;
+            }
+            end++;
+        }
+        if (end == to) {
+            return KeySpan.NONE;
+        }
+        Verb verb = Verb.of(bytes, from, end);
+        if (verb == null || !verb.keyFollows) {
+            return KeySpan.NONE;
+        }
+        int key = end + 1;
+        int last = Math.min(to, key + MAX_KEY_BYTES + 1);
+        for (int i = key; i < last; i++) {
+            byte b = bytes[i];
+            if (b == ' ' || b == '\r' || b == '\n') {
+                return i == key ? KeySpan.NONE : KeySpan.of(key, i - key);
+            }
+        }
+        return KeySpan.NONE;
     }
 
     // ---- commands
@@ -526,40 +561,45 @@ public final class MemcachedTextReader {
      * allocated.
      */
     private enum Verb {
-        GET("get"),
-        GETS("gets"),
-        GAT("gat"),
-        GATS("gats"),
-        SET("set"),
-        ADD("add"),
-        REPLACE("replace"),
-        APPEND("append"),
-        PREPEND("prepend"),
-        CAS("cas"),
-        DELETE("delete"),
-        INCR("incr"),
-        DECR("decr"),
-        TOUCH("touch"),
-        MG("mg"),
-        MS("ms"),
-        MD("md"),
-        MA("ma"),
-        ME("me"),
-        MN("mn"),
-        FLUSH_ALL("flush_all"),
-        VERSION("version"),
-        VERBOSITY("verbosity"),
-        STATS("stats"),
-        CACHE_MEMLIMIT("cache_memlimit"),
-        SHUTDOWN("shutdown"),
-        QUIT("quit");
+        GET("get", true),
+        GETS("gets", true),
+        GAT("gat", false),
+        GATS("gats", false),
+        SET("set", true),
+        ADD("add", true),
+        REPLACE("replace", true),
+        APPEND("append", true),
+        PREPEND("prepend", true),
+        CAS("cas", true),
+        DELETE("delete", true),
+        INCR("incr", true),
+        DECR("decr", true),
+        TOUCH("touch", true),
+        MG("mg", true),
+        MS("ms", true),
+        MD("md", true),
+        MA("ma", true),
+        ME("me", true),
+        MN("mn", false),
+        FLUSH_ALL("flush_all", false),
+        VERSION("version", false),
+        VERBOSITY("verbosity", false),
+        STATS("stats", false),
+        CACHE_MEMLIMIT("cache_memlimit", false),
+        SHUTDOWN("shutdown", false),
+        QUIT("quit", false);
 
+        /** Longer than any verb's word. */
+        static final int LONGEST = 16;
         private static final Verb[] ALL = values();
 
         private final byte[] ascii;
+        /** Whether the word after this one is a key (the first of several, for a get). */
+        private final boolean keyFollows;
 
-        Verb(String word) {
+        Verb(String word, boolean keyFollows) {
             this.ascii = word.getBytes(StandardCharsets.US_ASCII);
+            this.keyFollows = keyFollows;
         }
 
         /**
