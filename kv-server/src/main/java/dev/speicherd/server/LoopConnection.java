@@ -3,6 +3,7 @@ package dev.speicherd.server;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.TRACE;
 
+import dev.speicherd.codec.KeySpan;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -84,6 +85,19 @@ final class LoopConnection {
         } catch (IOException | RuntimeException | Error e) {
             failed(e);
         }
+    }
+
+    /**
+     * Between the first step and the second: where the key of the next request lies in {@link
+     * #inputBuffer()}, see {@link Session#keyOfNext}.
+     */
+    long keyOfNext() {
+        return state == State.OPEN && session != null ? in.keyOfNext(session) : KeySpan.NONE;
+    }
+
+    /** The buffer that {@link #keyOfNext} points into. */
+    byte[] inputBuffer() {
+        return in.buffer();
     }
 
     /** The second step: answers the whole requests buffered, into the output. */

@@ -1,5 +1,6 @@
 package dev.speicherd.server;
 
+import dev.speicherd.codec.KeySpan;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,6 +123,19 @@ final class LoopInput extends InputStream {
     /** Returns the next byte without taking it; there must be one ({@link #available()}). */
     int peek() {
         return buf[cursor] & 0xFF;
+    }
+
+    /**
+     * {@link Session#keyOfNext} of the bytes received and not yet taken: where the key of {@code
+     * session}'s next request lies in {@link #buffer()}.
+     */
+    long keyOfNext(Session session) {
+        return cursor == end ? KeySpan.NONE : session.keyOfNext(buf, cursor, end);
+    }
+
+    /** The buffer that {@link #keyOfNext} points into, until the next {@link #receive}. */
+    byte[] buffer() {
+        return buf;
     }
 
     /** Bytes received from the client so far. */

@@ -1,5 +1,6 @@
 package dev.speicherd.server;
 
+import dev.speicherd.codec.KeySpan;
 import java.io.IOException;
 
 /**
@@ -21,6 +22,18 @@ public interface Session extends AutoCloseable {
      * @throws IOException when the input ends inside a request, or the connection fails
      */
     boolean serveOne() throws IOException;
+
+    /**
+     * Where the key of the next request lies in {@code bytes}, the input from {@code from} to
+     * {@code to} that the session's reader has not taken yet, as a {@link KeySpan}: {@link
+     * KeySpan#NONE} when that request has no key or its key is not all there, and when the
+     * reader holds bytes of its own (the next request begins there). A hint for an event loop
+     * that warms the store up for the lookups of all its ready connections at once; this default
+     * gives none.
+     */
+    default long keyOfNext(byte[] bytes, int from, int to) {
+        return KeySpan.NONE;
+    }
 
     /** Returns the bytes the session's reader took from the input and has not yet parsed. */
     int unread();

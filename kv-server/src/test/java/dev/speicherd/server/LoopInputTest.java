@@ -4,9 +4,12 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.speicherd.codec.KeySpan;
+import dev.speicherd.codec.memcached.MemcachedTextReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -119,6 +122,56 @@ final class LoopInputTest {
             throw new EOFException("inside a body");
         }
         return body;
+    }
+
+    /** A session that finds memcached text keys, as the memcached session does when its reader holds nothing. */
+    private static final class KeyFinder implements Session {
+        @Override
+        public boolean serveOne() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long keyOfNext(byte[] bytes, int from, int to) {
+            return MemcachedTextReader.keyOfNext(bytes, from, to);
+        }
+
+        @Override
+        public int unread() {
+            return 0;
+        }
+
+        @Override
+        public void forgetUnread() {}
+
+        @Override
+        public void close() {}
+    }
+
+    private static String keyOfNext(LoopInput in) {
+        long span = in.keyOfNext(new KeyFinder());
+        return span == KeySpan.NONE ? null : new String(in.buffer(), KeySpan.offset(span), KeySpan.length(span), US_ASCII);
+    }
+
+    @Test
+    void theKeyOfTheNextRequestIsFoundInTheBytesNotYetTaken() throws IOException {
+        LoopInput in = new LoopInput();
+        assertNull(keyOfNext(in), "nothing received");
+        Client client = new Client().send("get first\r\nget second\r\nget thi");
+        receiveAll(in, client);
+        assertEquals("first", keyOfNext(in));
+        assertEquals("get first\r\n", readAscii(in, 11));
+        in.commit(0);
+        assertEquals("second", keyOfNext(in));
+        assertEquals("get second\r\n", readAscii(in, 12));
+        in.commit(0);
+        assertNull(keyOfNext(in), "the third key has not all arrived");
+        client.send("rd\r\n");
+        receiveAll(in, client);
+        assertEquals("third", keyOfNext(in), "found after the receive moved the request to the buffer's start");
+        assertEquals("get third\r\n", readAscii(in, 11));
+        in.commit(0);
+        assertNull(keyOfNext(in), "everything taken");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.speicherd.server.binary;
 import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.speicherd.api.StorageException;
+import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.binary.BinaryCommand;
 import dev.speicherd.codec.binary.BinaryStatus;
@@ -73,6 +74,11 @@ final class BinarySession implements Session {
             output.flush();
         }
         return true;
+    }
+
+    @Override
+    public long keyOfNext(byte[] bytes, int from, int to) {
+        return reader.unread() == 0 ? MemcachedBinaryReader.keyOfNext(bytes, from, to) : KeySpan.NONE;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.TRACE;
 
 import dev.speicherd.api.StorageException;
+import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.memcached.MemcachedCommand;
 import dev.speicherd.codec.memcached.MemcachedTextReader;
@@ -71,6 +72,11 @@ final class MemcachedSession implements Session {
         }
         flushIfIdle();
         return true;
+    }
+
+    @Override
+    public long keyOfNext(byte[] bytes, int from, int to) {
+        return reader.unread() == 0 ? MemcachedTextReader.keyOfNext(bytes, from, to) : KeySpan.NONE;
     }
 
     @Override
