@@ -7,8 +7,9 @@
 # instruction after it (skid). Needs perf (installed as linux-perf if missing; root, or
 # kernel.perf_event_paranoid at -1) and objdump (binutils).
 #
-# usage: bench/hotasm.sh [CLASS::METHOD] [TOP]
-#        (defaults: dev.speicherd.storage.MemoryStore::read, the 25 hottest instructions)
+# usage: [CONTEXT=N] bench/hotasm.sh [CLASS::METHOD] [TOP]
+#        (defaults: dev.speicherd.storage.MemoryStore::read, the 25 hottest instructions;
+#        CONTEXT=N also lists N instructions each side of the three hottest)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 method=${1:-dev.speicherd.storage.MemoryStore::read}
@@ -34,7 +35,7 @@ perf script -i "$work/perf.data" -F ip 2>/dev/null >"$work/ips"
 kill "$pid"; wait "$pid" || true # the JVM writes out the last of the machine code as it exits
 
 python3 - "$work/code" "$work/ips" "$top" <<'PY'
-import collections, re, subprocess, sys, tempfile
+import collections, os, re, subprocess, sys, tempfile
 code_file, ips_file, top = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ips = collections.Counter(int(x, 16) for x in open(ips_file) if x.strip())
 total = sum(ips.values())
@@ -80,4 +81,10 @@ for line in listing.splitlines():
 print("%8s %8s  %s" % ("share", "offset", "instruction"))
 for count, offset, text in sorted(rows, key=lambda r: -r[0])[:top]:
     print("%7.1f%% %8s  %s" % (100 * count / max(in_method, 1), "+0x%x" % offset, text))
+# With CONTEXT=N, the N instructions each side of the three hottest, to tell which load missed.
+context = int(os.environ.get("CONTEXT", "0"))
+for hot in sorted(range(len(rows)), key=lambda i: -rows[i][0])[:3 if context else 0]:
+    print()
+    for count, offset, text in rows[max(0, hot - context):hot + context + 1]:
+        print("%7.1f%% %8s  %s" % (100 * count / max(in_method, 1), "+0x%x" % offset, text))
 PY
