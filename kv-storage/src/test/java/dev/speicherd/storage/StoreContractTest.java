@@ -189,11 +189,17 @@ public abstract class StoreContractTest {
         return reads;
     }
 
+    /** 4,096 bytes of 'x': a value large enough to be kept apart from its slot, not inline. */
+    private static byte[] large() {
+        byte[] large = new byte[4096];
+        Arrays.fill(large, (byte) 'x');
+        return large;
+    }
+
     @Test
     public void readOfSeveralHandsOverTheKeysFoundInTheirOrderAndCountsThem() {
         long a = stored(store.set(b("a"), b("1"), 1, Item.NEVER));
-        byte[] large = new byte[4096]; // kept apart from its slot, not inline
-        Arrays.fill(large, (byte) 'x');
+        byte[] large = large();
         long c = stored(store.set(b("c"), large, 3, Item.NEVER));
         int[] hits = {-1};
         List<String> reads = readSeveralInPlace(List.of(b("c"), b("missing"), b("a"), b("c")), hits);
@@ -240,8 +246,7 @@ public abstract class StoreContractTest {
     @Test
     public void prefetchReadsNothingForTheCallerAndChangesNothing() {
         long a = stored(store.set(b("a"), b("1"), 1, Item.NEVER));
-        byte[] large = new byte[4096]; // kept apart from its slot, not inline
-        Arrays.fill(large, (byte) 'x');
+        byte[] large = large();
         long c = stored(store.set(b("c"), large, 3, Item.NEVER));
         store.set(b("dead"), b("2"), 0, clock.millis() + 1_000);
         clock.advance(1_000);
