@@ -41,6 +41,7 @@ public class MemoryStoreBenchmark {
 
     private static final int GROUP_KEYS = 10;
     private static final int GROUPS = 1024;
+    private static final int KEY_BYTES = 14;
 
     /** 1,000 keys stay in the CPU caches; 100,000 do not, so their gets wait on memory. */
     @Param({"1000", "100000"})
@@ -55,6 +56,14 @@ public class MemoryStoreBenchmark {
     private List<List<byte[]>> singles;
     private int[][] groupKeys;
     private List<List<byte[]>> groups;
+    /**
+     * Each group's keys back to back in one array, as ten connections' gets lie in their input
+     * buffers when an event loop answers them, with where each key starts; every key is {@link
+     * #KEY_BYTES} long.
+     */
+    private byte[][] groupInputs;
+    private final int[] groupOffsets = new int[GROUP_KEYS];
+    private final int[] groupLengths = new int[GROUP_KEYS];
     private byte[] value;
 
     /** Each thread's own random keys. */
@@ -83,6 +92,16 @@ public class MemoryStoreBenchmark {
         groupKeys = Stream.generate(() -> random.ints(GROUP_KEYS, 0, keySpace).toArray()).limit(GROUPS)
                 .toArray(int[][]::new);
         groups = Arrays.stream(groupKeys).map(group -> Arrays.stream(group).mapToObj(i -> keys[i]).toList()).toList();
+        groupInputs = new byte[GROUPS][GROUP_KEYS * KEY_BYTES];
+        for (int g = 0; g < GROUPS; g++) {
+            for (int k = 0; k < GROUP_KEYS; k++) {
+                System.arraycopy(keys[groupKeys[g][k]], 0, groupInputs[g], k * KEY_BYTES, KEY_BYTES);
+            }
+        }
+        for (int k = 0; k < GROUP_KEYS; k++) {
+            groupOffsets[k] = k * KEY_BYTES;
+            groupLengths[k] = KEY_BYTES;
+        }
         // Lay the items out as a running server's collections leave them (each slot beside its
         // array, in old space), not as loading left them: a benchmark that allocates nothing
         // would otherwise never collect, and measure the loader's layout instead.
@@ -119,6 +138,47 @@ public class MemoryStoreBenchmark {
         int hits = 0;
         for (int key : groupKeys[picker.next(GROUPS)]) {
             hits += store.read(singles.get(key), (index, value, offset, length, flags, cas) -> sink.consume(value[offset]));
+        }
+        return hits;
+    }
+
+    /** One thread's ten key arrays, filled from a group's input as a codec copies a get's key out. */
+    @State(Scope.Thread)
+    public static class Turn {
+        final byte[][] keys = new byte[GROUP_KEYS][KEY_BYTES];
+        final List<List<byte[]>> singles = Arrays.stream(keys).map(List::of).toList();
+
+        void parse(byte[] input) {
+            for (int k = 0; k < GROUP_KEYS; k++) {
+                System.arraycopy(input, k * KEY_BYTES, keys[k], 0, KEY_BYTES);
+            }
+        }
+    }
+
+    /**
+     * Ten gets of ten connections answered one after another, as an event loop's turn did before
+     * it warmed the lookups up (ns per ten keys).
+     */
+    @Benchmark
+    public int readTenOfATurn(Picker picker, Turn turn, Blackhole sink) {
+        turn.parse(groupInputs[picker.next(GROUPS)]);
+        return readEach(turn, sink);
+    }
+
+    /** The same after a {@link MemoryStore#prefetch} of the ten keys in the input, as a turn does now. */
+    @Benchmark
+    public int readTenOfATurnPrefetched(Picker picker, Turn turn, Blackhole sink) {
+        byte[] input = groupInputs[picker.next(GROUPS)];
+        store.prefetch(new byte[][] {input, input, input, input, input, input, input, input, input, input},
+                groupOffsets, groupLengths, GROUP_KEYS);
+        turn.parse(input);
+        return readEach(turn, sink);
+    }
+
+    private int readEach(Turn turn, Blackhole sink) {
+        int hits = 0;
+        for (List<byte[]> key : turn.singles) {
+            hits += store.read(key, (index, value, offset, length, flags, cas) -> sink.consume(value[offset]));
         }
         return hits;
     }
