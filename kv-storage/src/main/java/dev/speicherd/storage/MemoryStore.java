@@ -106,7 +106,8 @@ public final class MemoryStore implements Store {
     private volatile long limitBytes;
     private final SlotTable table = new SlotTable();
     /**
-     * Where {@link #read(List, ItemReader)} would put the sum of what it read ahead, were it ever
+     * Where {@link #read(List, ItemReader)} and {@link #prefetch} would put the sum of what they
+     * read ahead, were it ever
      * {@code Integer.MIN_VALUE}; never read. A write on every multi-get would have every loop
      * thread write to this object, whose fields every request of the other threads reads.
      */
@@ -197,13 +198,12 @@ public final class MemoryStore implements Store {
     /**
      * Looks every key up first, then reads the items found. Each lookup waits on memory a few
      * times, each wait depending on the one before: the table element, the slot, the end of its
-     * value. So the lookups go in stages, each a loop over all keys whose loads do not depend on
-     * one another, and the processor overlaps the waits of every key of a stage: first each
-     * key's first table element, then the slot it holds (its first word), then the lookups
-     * proper, which find that memory in the cache and also read each value's last byte, so that
-     * the replies find the whole value there. Under memaslap's multi-get of 10 keys: +6 % for
-     * looking up before reading, +8 % with the last byte, +4-6 % for the two stages before
-     * (docs/performance-log.md). One key has nothing to overlap: it is read at once, with no array.
+     * value. So the keys are first warmed up together ({@link #warmUp}, as {@link #prefetch}
+     * does for the keys of several requests), and the lookups proper then find that memory in
+     * the cache, and read each value's last byte too, so that the replies find the whole value
+     * there. Under memaslap's multi-get of 10 keys: +6 % for looking up before reading, +8 % with
+     * the last byte, +4-6 % for two stages of warming up before (docs/performance-log.md). One
+     * key has nothing to overlap: it is read at once, with no array.
      */
     @Override
     public <X extends Exception> int read(List<byte[]> keys, ItemReader<X> reader) throws X {
@@ -220,17 +220,11 @@ public final class MemoryStore implements Store {
         // Hashes rather than keys kept between the stages: a Key that stays inside one lookup
         // is never allocated (escape analysis), an array of them would be.
         int[] hashes = new int[count];
-        Object[] found = new Object[count];
         for (int i = 0; i < count; i++) {
             hashes[i] = Key.hash(keys.get(i));
-            found[i] = table.firstProbed(hashes[i]);
         }
-        int touched = 0;
-        for (int i = 0; i < count; i++) {
-            if (found[i] != null) {
-                touched += Slot.hash(found[i]);
-            }
-        }
+        int touched = warmUp(hashes, count);
+        Object[] found = new Object[count];
         for (int i = 0; i < count; i++) {
             Object slot = live(new Key(keys.get(i), hashes[i]), now);
             found[i] = slot;
@@ -252,22 +246,30 @@ public final class MemoryStore implements Store {
         return hits;
     }
 
-    /**
-     * Loads what each key's lookup touches first, in stages as a multi-get's lookups are (see
-     * {@link #read(List, ItemReader)}): each a loop over all keys whose loads do not wait on one
-     * another, so that the processor overlaps them. First the keys' hashes, which read only the
-     * keys; then each key's stripe array; its length; the first two table elements its probe
-     * visits (side by side: one wait for both; a probe visits 1.8 on average); last the slots
-     * those hold, the first one's header and its value's last byte, the second one's header. A
-     * slot may be another key's, which costs a load and nothing else. Nothing is marked as read,
-     * and nothing dead is removed.
-     */
+    /** Warms up the keys' lookups together, see {@link #warmUp}; nothing is marked as read, nothing dead is removed. */
     @Override
     public void prefetch(byte[][] buffers, int[] offsets, int[] lengths, int count) {
         int[] hashes = new int[count];
         for (int i = 0; i < count; i++) {
             hashes[i] = Key.hash(buffers[i], offsets[i], lengths[i]);
         }
+        int touched = warmUp(hashes, count);
+        if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
+            lookAheadSink = touched;
+        }
+    }
+
+    /**
+     * Loads what the lookups of keys with these table hashes touch first, in stages: each a loop
+     * over all keys whose loads do not wait on one another, so that the processor overlaps them.
+     * Each key's stripe array; its length; the first two table elements its probe visits (side
+     * by side: one wait for both; a probe visits 1.8 on average); last the slots those hold, the
+     * first one's header and its value's last byte, the second one's header. A slot may be
+     * another key's, which costs a load and nothing else.
+     *
+     * @return a sum of what was read, for the caller to keep the reads alive with
+     */
+    private int warmUp(int[] hashes, int count) {
         Object[][] arrays = new Object[count][];
         for (int i = 0; i < count; i++) {
             arrays[i] = table.slotsOf(hashes[i]);
@@ -290,9 +292,7 @@ public final class MemoryStore implements Store {
                 touched += Slot.hash(second);
             }
         }
-        if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
-            lookAheadSink = touched;
-        }
+        return touched;
     }
 
     /** The live slot under {@code key}, marked as read, or null; a dead one found is removed. */

@@ -71,17 +71,6 @@ final class SlotTable {
     }
 
     /**
-     * Returns the first slot that a {@link #get} of a key with table hash {@code hash} would look
-     * at, or null: the key's own or another's, for a reader that loads memory ahead of its
-     * lookups. Never blocks.
-     */
-    Object firstProbed(int hash) {
-        Object[] slots = slotsOf(hash);
-        Object slot = ELEMENTS.getAcquire(slots, home(hash, slots.length));
-        return slot == TOMBSTONE ? null : slot;
-    }
-
-    /**
      * Returns the array in which a key with table hash {@code hash} is looked up: a reader that
      * loads memory ahead of its lookups loads this first, then {@link #firstTwoProbed} from it.
      * Never blocks.

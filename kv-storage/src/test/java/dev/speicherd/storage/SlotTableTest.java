@@ -2,6 +2,7 @@ package dev.speicherd.storage;
 
 import static dev.speicherd.storage.StoreContractTest.b;
 import static dev.speicherd.storage.StoreContractTest.runConcurrently;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -236,16 +237,25 @@ final class SlotTableTest {
         assertEquals(stable, table.size());
     }
 
+    /** The first two slots a lookup of {@code key} probes, as a reader loading ahead sees them. */
+    private static Object[] firstTwo(SlotTable table, Key key) {
+        Object[] into = {"untouched", "x", "x", "untouched"};
+        SlotTable.firstTwoProbed(table.slotsOf(key.hash()), key.hash(), into, 1);
+        assertEquals("untouched", into[0], "only the two places asked for are written");
+        assertEquals("untouched", into[3], "only the two places asked for are written");
+        return new Object[] {into[1], into[2]};
+    }
+
     @Test
-    void theFirstProbedSlotIsTheKeysOwnWhenAloneAndNeverATombstone() {
+    void theFirstTwoProbedSlotsStartWithTheKeysOwnWhenAloneAndAreNeverTombstones() {
         SlotTable table = new SlotTable();
         Key a = key("a");
-        assertNull(table.firstProbed(a.hash()), "an empty table");
+        assertArrayEquals(new Object[] {null, null}, firstTwo(table, a), "an empty table");
         Object first = slot(a, 1);
         put(table, a, first);
-        assertSame(first, table.firstProbed(a.hash()));
+        assertArrayEquals(new Object[] {first, null}, firstTwo(table, a), "alone, its neighbour empty");
         remove(table, a);
-        assertNull(table.firstProbed(a.hash()), "a removed slot's tombstone is no slot");
+        assertArrayEquals(new Object[] {null, null}, firstTwo(table, a), "a removed slot's tombstone is no slot");
         // Enough keys that some share a stripe and a home, where a probe meets another's slot.
         Key[] keys = new Key[5_000];
         Map<Object, Key> owners = new IdentityHashMap<>();
@@ -255,16 +265,22 @@ final class SlotTableTest {
             put(table, keys[i], slot);
             owners.put(slot, keys[i]);
         }
-        int own = 0;
+        int ownFirst = 0;
+        int ownSecond = 0;
         for (Key k : keys) {
-            Object probed = table.firstProbed(k.hash());
+            Object[] probed = firstTwo(table, k);
             // A key's home was taken when it was stored, and none of these keys was removed.
-            assertTrue(owners.containsKey(probed), "a live slot of the table");
-            if (owners.get(probed).equals(k)) {
-                assertSame(table.get(k), probed);
-                own++;
+            assertTrue(owners.containsKey(probed[0]), "a live slot of the table");
+            assertTrue(probed[1] == null || owners.containsKey(probed[1]), "a live slot of the table, or none");
+            if (owners.get(probed[0]).equals(k)) {
+                assertSame(table.get(k), probed[0]);
+                ownFirst++;
+            } else if (probed[1] != null && owners.get(probed[1]).equals(k)) {
+                assertSame(table.get(k), probed[1]);
+                ownSecond++;
             }
         }
-        assertTrue(own > keys.length / 2 && own < keys.length, own + " keys probe their own slot first");
+        assertTrue(ownFirst > keys.length / 2 && ownFirst < keys.length, ownFirst + " keys probe their own slot first");
+        assertTrue(ownSecond > 0, "some keys probe their own slot second");
     }
 }
