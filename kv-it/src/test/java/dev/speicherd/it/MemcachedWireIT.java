@@ -154,6 +154,29 @@ class MemcachedWireIT {
         }
     }
 
+    /**
+     * Real time on the server's loops, whose clock is read once per turn, not once per request:
+     * an item's time to live counts down as the seconds pass, and the item goes when it is over.
+     */
+    @Test
+    void aTimeToLiveCountsDownInRealTime() throws Exception {
+        try (MemcachedWire w = wire()) {
+            long sent = System.currentTimeMillis();
+            assertEquals("STORED", w.call("set brief 0 3 1\r\nx\r\n"));
+            assertEquals("HD t3", w.call("mg brief t\r\n"));
+            Thread.sleep(1_100);
+            String later = w.call("mg brief t\r\n");
+            assertTrue(later.equals("HD t2") || later.equals("HD t1"), "1.1 s after a set for 3 s: " + later);
+            long gone;
+            while (!w.call("mg brief t\r\n").equals("EN")) {
+                assertTrue(System.currentTimeMillis() - sent < 10_000, "still there 10 s after it was set for 3 s");
+                Thread.sleep(20);
+            }
+            gone = System.currentTimeMillis();
+            assertTrue(gone - sent >= 3_000, "gone " + (gone - sent) + " ms after it was set for 3 s");
+        }
+    }
+
     @Test
     void noreplyIsSilentAndTheStreamStaysInStep() throws IOException {
         try (MemcachedWire w = wire()) {

@@ -55,7 +55,7 @@ final class EventLoop implements AutoCloseable {
     private final Store store;
     private final long idleNanos;
     private final Selector selector;
-    private final Thread thread;
+    private final TurnClock.LoopThread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** The loop's connections; only the loop's thread touches the set. */
     private final Set<LoopConnection> open = new HashSet<>();
@@ -78,7 +78,7 @@ final class EventLoop implements AutoCloseable {
         this.idleNanos = idleTimeout.toNanos();
         this.store = connections.context().store();
         this.selector = Selector.open();
-        this.thread = Thread.ofPlatform().name("speicherd-io-" + index).unstarted(this::run);
+        this.thread = new TurnClock.LoopThread(this::run, "speicherd-io-" + index);
         thread.start();
     }
 
@@ -155,6 +155,7 @@ final class EventLoop implements AutoCloseable {
             while (running) {
                 selector.select(this::collect, TICK_MILLIS);
                 now = System.nanoTime();
+                thread.beginTurn();
                 turn();
                 Runnable task;
                 while ((task = tasks.poll()) != null) {

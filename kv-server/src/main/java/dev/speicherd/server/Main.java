@@ -64,7 +64,7 @@ public final class Main {
     private static ExitCode serve(ServerConfig config, boolean logRepair) {
         Logging.configure(config.verbosity());
         long started = System.nanoTime();
-        Clock clock = Clock.system();
+        Clock clock = new TurnClock();
         Server server;
         Engines.Opened opened;
         try {
