@@ -61,5 +61,5 @@ for name, a, b in cases:
     rounds = ratios(a, b)
     print("%-14s median %.3f, 90%% interval %.3f..%.3f, %d of %d rounds >= 1.0: %s" % (
         name, *median_with_interval(rounds), sum(r >= 1 for r in rounds), len(rounds),
-        " ".join("%.2f" % r for r in rounds)))
+        " ".join("%.3f" % r for r in rounds)))
 PY
