@@ -232,9 +232,7 @@ public final class MemoryStore implements Store {
                 touched += Slot.lastByte(slot);
             }
         }
-        if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
-            lookAheadSink = touched;
-        }
+        keepAlive(touched);
         int hits = 0;
         for (int i = 0; i < count; i++) {
             Object slot = found[i];
@@ -254,6 +252,11 @@ public final class MemoryStore implements Store {
             hashes[i] = Key.hash(buffers[i], offsets[i], lengths[i]);
         }
         int touched = warmUp(hashes, count);
+        keepAlive(touched);
+    }
+
+    /** Keeps the reads that summed to {@code touched} from being compiled away. */
+    private void keepAlive(int touched) {
         if (touched == Integer.MIN_VALUE) { // never in practice; the compiler keeps the reads for it
             lookAheadSink = touched;
         }
