@@ -167,12 +167,11 @@ class MemcachedWireIT {
             Thread.sleep(1_100);
             String later = w.call("mg brief t\r\n");
             assertTrue(later.equals("HD t2") || later.equals("HD t1"), "1.1 s after a set for 3 s: " + later);
-            long gone;
             while (!w.call("mg brief t\r\n").equals("EN")) {
                 assertTrue(System.currentTimeMillis() - sent < 10_000, "still there 10 s after it was set for 3 s");
                 Thread.sleep(20);
             }
-            gone = System.currentTimeMillis();
+            long gone = System.currentTimeMillis();
             assertTrue(gone - sent >= 3_000, "gone " + (gone - sent) + " ms after it was set for 3 s");
         }
     }
