@@ -107,9 +107,9 @@ public final class MemoryStore implements Store {
     private final SlotTable table = new SlotTable();
     /**
      * Where {@link #read(List, ItemReader)} and {@link #prefetch} would put the sum of what they
-     * read ahead, were it ever
-     * {@code Integer.MIN_VALUE}; never read. A write on every multi-get would have every loop
-     * thread write to this object, whose fields every request of the other threads reads.
+     * read ahead, were it ever {@code Integer.MIN_VALUE}; never read. A write on every multi-get
+     * would have every loop thread write to this object, whose fields every request of the other
+     * threads reads.
      */
     private int lookAheadSink;
     private final AtomicLong lastCas = new AtomicLong();
@@ -251,8 +251,7 @@ public final class MemoryStore implements Store {
         for (int i = 0; i < count; i++) {
             hashes[i] = Key.hash(buffers[i], offsets[i], lengths[i]);
         }
-        int touched = warmUp(hashes, count);
-        keepAlive(touched);
+        keepAlive(warmUp(hashes, count));
     }
 
     /** Keeps the reads that summed to {@code touched} from being compiled away. */
