@@ -187,6 +187,9 @@ public final class MemcachedTextReader {
             return unknown();
         }
         long exptime = touch ? exptime(1) : 0;
+        if (tokens == first + 1) { // nearly every get: no list to grow, no array behind it
+            return new MemcachedCommand.Get(List.of(key(first)), withCas, touch, exptime);
+        }
         List<byte[]> keys = new ArrayList<>(tokens - first);
         for (int i = first; i < tokens; i++) {
             keys.add(key(i));
