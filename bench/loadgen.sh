@@ -118,6 +118,17 @@ for pipeline in sorted({p for _, p in runs}):
         if ra and rb:
             print("%-42s pipeline %2d: ops/s %5.2f   p99 %5.2f" % (label, pipeline,
                   med("ops_per_sec", ra) / med("ops_per_sec", rb), med("p99_us", ra) / med("p99_us", rb)))
+# Each round's runs of one pipeline depth are neighbours in time: their p99s pair up, as bench/paired.py says.
+sys.path.insert(0, "bench")
+from paired import median_with_interval, ratios
+print("p99 per round, numerator / denominator of the same round (the goal for speicherd/memcached at a fixed RATE: <= 1.5):")
+for pipeline in sorted({p for _, p in runs}):
+    for label, a, b in pairs:
+        ra, rb = runs.get((a, pipeline)), runs.get((b, pipeline))
+        if ra and rb and len(ra) > 1:
+            rounds = ratios([r["p99_us"] for r in rb], [r["p99_us"] for r in ra])
+            print("%-42s pipeline %2d: median %.2f, 90%% interval %.2f..%.2f: %s" % (label, pipeline,
+                  *median_with_interval(rounds), " ".join("%.2f" % r for r in rounds)))
 PY
 if ((errors > 0)); then
   echo "!!!!!!!!!!!! $errors load generator run(s) FAILED or saw ERRORS: see above; their numbers are not valid" >&2
