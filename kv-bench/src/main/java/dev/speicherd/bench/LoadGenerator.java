@@ -3,6 +3,7 @@ package dev.speicherd.bench;
 import dev.speicherd.bench.ProtocolConnection.Protocol;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,7 +53,7 @@ public final class LoadGenerator {
     /** What to run. */
     record Options(Protocol protocol, String host, int port, int connections, double seconds, double warmupSeconds,
             int valueBytes, int keySpace, double getRatio, int pipeline, boolean preload, int timeoutMillis,
-            long seed, double rate) {
+            long seed, double rate, Path timeline) {
 
         /** Nanoseconds between one connection's batches at the offered rate; 0 for closed loop. */
         long batchIntervalNanos() {
@@ -137,7 +138,15 @@ public final class LoadGenerator {
                     for (Client c : clients) {
                         c.close(); // the scheduled load opens non-blocking connections of its own
                     }
-                    new ScheduledLoad(o, keys, clients).run(measureFrom, until);
+                    Timeline timeline = o.timeline() == null
+                            ? null
+                            : new Timeline(o.rate(), o.seconds(), o.connections(), o.pipeline());
+                    new ScheduledLoad(o, keys, clients, timeline).run(measureFrom, until);
+                    if (timeline != null) {
+                        timeline.write(o.timeline());
+                        out.printf(Locale.ROOT, "timeline: %,d replies in %s%s%n", timeline.count(), o.timeline(),
+                                timeline.dropped() == 0 ? "" : " (" + timeline.dropped() + " more did not fit)");
+                    }
                 }
 
                 LatencyHistogram latency = new LatencyHistogram();
@@ -423,6 +432,8 @@ public final class LoadGenerator {
               --no-preload                    skip storing every key first (gets of unstored keys then count as errors)
               --timeout-ms N                  connect and read timeout (default 5000)
               --seed N                        random seed (default 1)
+              --timeline FILE                 with --rate: write each measured reply's due time (System.nanoTime)
+                                              and latency in ns to FILE, one line each (see bench/timeline.py)
             """;
 
     /** Parses flags; returns null for {@code --help}. */
@@ -441,6 +452,7 @@ public final class LoadGenerator {
         int timeoutMillis = 5000;
         long seed = 1;
         double rate = 0;
+        Path timeline = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -479,14 +491,21 @@ public final class LoadGenerator {
                 case "--timeout-ms" -> timeoutMillis = integer(name, value, 1, 3_600_000);
                 case "--seed" -> seed = integer(name, value, Integer.MIN_VALUE, Integer.MAX_VALUE);
                 case "--rate" -> rate = decimal(name, value, 0, 100_000_000);
+                case "--timeline" -> timeline = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
         if (port == null) {
             port = protocol == Protocol.SPEICHER ? 14567 : 11211;
         }
+        if (timeline != null) {
+            if (rate == 0) {
+                throw new IllegalArgumentException("--timeline needs --rate: a closed loop has no due times");
+            }
+            Timeline.capacity(rate, seconds, connections, pipeline); // throws if it would not fit
+        }
         return new Options(protocol, host, port, connections, seconds, warmup, valueBytes, keySpace, getRatio,
-                pipeline, preload, timeoutMillis, seed, rate);
+                pipeline, preload, timeoutMillis, seed, rate, timeline);
     }
 
     private static int integer(String name, String value, int min, int max) {

@@ -51,6 +51,8 @@ final class ScheduledLoad {
     private final long interval;
     private final long timeoutNanos;
     private final Selector selector;
+    /** Where each measured reply's due time and latency go, or null. */
+    private final Timeline timeline;
 
     /** When the next batch is due, for the timer: the earliest due time of a line with nothing out. */
     private volatile long nextDue = Long.MAX_VALUE;
@@ -59,8 +61,9 @@ final class ScheduledLoad {
     private volatile boolean finished;
     private volatile Thread timer;
 
-    ScheduledLoad(Options o, KeySpace keys, List<Client> clients) throws IOException {
+    ScheduledLoad(Options o, KeySpace keys, List<Client> clients, Timeline timeline) throws IOException {
         this.o = o;
+        this.timeline = timeline;
         this.keys = keys;
         this.interval = o.batchIntervalNanos();
         this.timeoutNanos = o.timeoutMillis() * 1_000_000L;
@@ -219,6 +222,9 @@ final class ScheduledLoad {
                 client.error("", wrong);
                 if (line.measured) {
                     client.answered(line.isGet[i], now - line.sentDue, now);
+                    if (timeline != null) {
+                        timeline.record(line.sentDue, now - line.sentDue);
+                    }
                 }
                 line.answered++;
             }

@@ -11,13 +11,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The load generator against small in-process servers: right ones and lying ones. Runs are
@@ -84,6 +88,36 @@ class LoadGeneratorTest {
             assertEquals(2000, resultField(run.out(), "rate"));
             long ops = resultField(run.out(), "ops");
             assertTrue(ops >= 1000 - 8 && ops <= 1000 + 8, ops + " ops:\n" + run.out());
+        }
+    }
+
+    @Test
+    void aTimelineHasALineForEveryMeasuredReplyDueInTheWindow(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("timeline.txt");
+        try (FakeServer server = new FakeServer(Protocol.MEMCACHED, Fault.NONE)) {
+            Run run = run(Protocol.MEMCACHED, server.port(), "--rate", "2000", "--pipeline", "2", "--seconds", "0.5",
+                    "--timeline", file.toString());
+            assertEquals(0, run.status(), run.out() + run.err());
+            long ops = resultField(run.out(), "ops");
+            List<String> lines = Files.readAllLines(file);
+            assertTrue(lines.get(0).startsWith("# kv-bench timeline: due_ns latency_ns"), lines.get(0));
+            assertEquals(ops, lines.size() - 1, "one line per measured reply");
+            assertTrue(run.out().contains("timeline: " + String.format(Locale.ROOT, "%,d", ops) + " replies in " + file),
+                    run.out());
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(" ");
+                assertEquals(2, f.length, line);
+                long due = Long.parseLong(f[0]);
+                long latency = Long.parseLong(f[1]);
+                assertTrue(latency > 0 && latency < 2_000_000_000L, line);
+                first = Math.min(first, due);
+                last = Math.max(last, due);
+            }
+            // due times span the measured 0.5 s, less at most one batch interval (4 ms) per end
+            long span = last - first;
+            assertTrue(span > 480_000_000L && span <= 500_000_000L, "due times span " + span + " ns");
         }
     }
 
@@ -192,5 +226,17 @@ class LoadGeneratorTest {
         assertEquals(0, LoadGenerator.parse(new String[0]).rate());
         assertEquals(50_000, LoadGenerator.parse(new String[] {"--rate", "50000"}).rate());
         assertEquals(2, run(Protocol.MEMCACHED, 1, "--bogus", "1").status());
+        assertEquals(Path.of("t.txt"), LoadGenerator.parse(new String[] {"--rate", "10", "--timeline", "t.txt"}).timeline());
+        assertNull(LoadGenerator.parse(new String[0]).timeline());
+        IllegalArgumentException closedLoop = assertThrows(IllegalArgumentException.class,
+                () -> LoadGenerator.parse(new String[] {"--timeline", "t.txt"}));
+        assertTrue(closedLoop.getMessage().contains("needs --rate"), closedLoop.getMessage());
+        // room for 20,000,000 replies (the rate's 1 % more, and one batch per connection) fits; one more does not
+        assertEquals(20_000_000, Timeline.capacity(19_801_979, 1, 1, 1));
+        LoadGenerator.parse(new String[] {"--rate", "19801979", "--seconds", "1", "--connections", "1", "--timeline", "t"});
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(
+                new String[] {"--rate", "19801980", "--seconds", "1", "--connections", "1", "--timeline", "t"}));
+        assertTrue(tooMany.getMessage().contains("at most 20000000 replies; --rate x --seconds asks for 20000001"),
+                tooMany.getMessage());
     }
 }
