@@ -13,8 +13,9 @@
 # Environment: CONNECTIONS (50), PIPELINE ("1 16"), VALUE_BYTES (100), KEY_SPACE (100000),
 # GET_RATIO (0.9), WARMUP (seconds of unmeasured load per run, 2), RATE (requests/s offered on a
 # schedule, with latency timed from when each request was due; empty for closed loop, as fast as
-# each server answers), SPEICHERD_JAVA_OPTS, LOADGEN_JAVA_OPTS. Closed loop, each server is
-# measured at the load it reaches; with RATE below both servers' throughput, both get the same
+# each server answers), TIMELINE_DIR (with RATE: each measured run's timeline, from kv-bench
+# --timeline, written there for python3 bench/timeline.py), SPEICHERD_JAVA_OPTS,
+# LOADGEN_JAVA_OPTS. Closed loop, each server is measured at the load it reaches; with RATE below both servers' throughput, both get the same
 # load and their latencies compare directly: RATE=60000 PIPELINE=1 bench/loadgen.sh. Installs memcached if it is missing; builds the jars if they are missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -56,13 +57,21 @@ targets=("memcached/memcached-protocol memcached $mc_port"
          "speicherd/speicher-protocol speicher $sd_speicher")
 
 errors=0
+timeline_dir=${TIMELINE_DIR:-}
+if [[ -n $timeline_dir ]]; then mkdir -p "$timeline_dir"; fi
+measured_runs=0
 # One load generator run; appends "<target> <pipeline> RESULT ..." to results, or shouts.
 loadgen() { # target, protocol, port, pipeline, seconds, warmup, record(yes|no)
-  local target=$1 protocol=$2 port=$3 pipeline=$4 secs=$5 warm=$6 record=$7 out=$work/run.out status=0
+  local target=$1 protocol=$2 port=$3 pipeline=$4 secs=$5 warm=$6 record=$7 out=$work/run.out status=0 timeline=()
+  if [[ -n $timeline_dir && $rate != 0 && $record == yes ]]; then
+    measured_runs=$((measured_runs + 1))
+    timeline=(--timeline "$timeline_dir/$(printf %03d "$measured_runs")-${target//\//_}-pipeline$pipeline.txt")
+  fi
   # shellcheck disable=SC2086 # LOADGEN_JAVA_OPTS is a list of options
   "$java" ${LOADGEN_JAVA_OPTS:-} -jar "$bench_jar" --protocol "$protocol" --port "$port" \
     --connections "$connections" --pipeline "$pipeline" --seconds "$secs" --warmup "$warm" \
-    --value-bytes "$value_bytes" --key-space "$key_space" --get-ratio "$get_ratio" --rate "$rate" >"$out" 2>&1 || status=$?
+    --value-bytes "$value_bytes" --key-space "$key_space" --get-ratio "$get_ratio" --rate "$rate" "${timeline[@]}" \
+    >"$out" 2>&1 || status=$?
   if ((status != 0)) || ! grep -q '^RESULT .* errors=0$' "$out"; then
     errors=$((errors + 1))
     echo "!!!!!!!!!!!! $target, pipeline $pipeline: the load generator FAILED or saw ERRORS (exit $status):" >&2
