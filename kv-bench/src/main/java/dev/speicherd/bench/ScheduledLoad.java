@@ -45,7 +45,7 @@ final class ScheduledLoad {
     /**
      * The connections, in an array: the loop walks them on every wake-up, and a list's iterator
      * there was the generator's largest allocation, enough for a young collection, and a pause
-     * charged to whichever server was being measured, every run or two.
+     * charged to whichever server was being measured, every few runs.
      */
     private final Line[] lines;
     private final long interval;

@@ -24,6 +24,9 @@ final class Timeline {
 
     /** The most replies a timeline holds: two longs each, 320 MB of heap at the most. */
     static final long MAX_REPLIES = 20_000_000;
+    /** The file's first line. */
+    static final String HEADER =
+            "# kv-bench timeline: due_ns latency_ns per measured reply; due_ns is System.nanoTime (CLOCK_MONOTONIC)";
 
     private final long[] due;
     private final long[] latency;
@@ -77,7 +80,7 @@ final class Timeline {
     /** Writes one line per reply, "due_ns latency_ns", in the order they were answered, after a header. */
     void write(Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
-            out.write("# kv-bench timeline: due_ns latency_ns per measured reply; due_ns is System.nanoTime (CLOCK_MONOTONIC)\n");
+            out.write(HEADER + "\n");
             StringBuilder line = new StringBuilder(48);
             for (int i = 0; i < count; i++) {
                 line.setLength(0);

@@ -102,8 +102,8 @@ class LoadGeneratorTest {
             List<String> lines = Files.readAllLines(file);
             assertTrue(lines.get(0).startsWith("# kv-bench timeline: due_ns latency_ns"), lines.get(0));
             assertEquals(ops, lines.size() - 1, "one line per measured reply");
-            assertTrue(run.out().contains("timeline: " + String.format(Locale.ROOT, "%,d", ops) + " replies in " + file),
-                    run.out());
+            String said = "timeline: " + String.format(Locale.ROOT, "%,d", ops) + " replies in " + file;
+            assertTrue(run.out().contains(said), run.out());
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
             for (String line : lines.subList(1, lines.size())) {
@@ -226,14 +226,16 @@ class LoadGeneratorTest {
         assertEquals(0, LoadGenerator.parse(new String[0]).rate());
         assertEquals(50_000, LoadGenerator.parse(new String[] {"--rate", "50000"}).rate());
         assertEquals(2, run(Protocol.MEMCACHED, 1, "--bogus", "1").status());
-        assertEquals(Path.of("t.txt"), LoadGenerator.parse(new String[] {"--rate", "10", "--timeline", "t.txt"}).timeline());
+        assertEquals(Path.of("t.txt"),
+                LoadGenerator.parse(new String[] {"--rate", "10", "--timeline", "t.txt"}).timeline());
         assertNull(LoadGenerator.parse(new String[0]).timeline());
         IllegalArgumentException closedLoop = assertThrows(IllegalArgumentException.class,
                 () -> LoadGenerator.parse(new String[] {"--timeline", "t.txt"}));
         assertTrue(closedLoop.getMessage().contains("needs --rate"), closedLoop.getMessage());
         // room for 20,000,000 replies (the rate's 1 % more, and one batch per connection) fits; one more does not
         assertEquals(20_000_000, Timeline.capacity(19_801_979, 1, 1, 1));
-        LoadGenerator.parse(new String[] {"--rate", "19801979", "--seconds", "1", "--connections", "1", "--timeline", "t"});
+        LoadGenerator.parse(
+                new String[] {"--rate", "19801979", "--seconds", "1", "--connections", "1", "--timeline", "t"});
         IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> LoadGenerator.parse(
                 new String[] {"--rate", "19801980", "--seconds", "1", "--connections", "1", "--timeline", "t"}));
         assertTrue(tooMany.getMessage().contains("at most 20000000 replies; --rate x --seconds asks for 20000001"),

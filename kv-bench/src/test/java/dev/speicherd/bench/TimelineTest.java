@@ -23,6 +23,7 @@ class TimelineTest {
         Path file = dir.resolve("t.txt");
         timeline.write(file);
         List<String> lines = Files.readAllLines(file);
+        assertEquals(Timeline.HEADER, lines.get(0));
         assertEquals(List.of("100 7", "200 8", "300 9"), lines.subList(1, lines.size()));
     }
 }
