@@ -1,6 +1,7 @@
 package dev.speicherd.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -24,6 +25,23 @@ class MemoryLimitIT {
     static final int VALUE_BYTES = 1000;
     static final int BATCH = 500;
     static final int ITEMS = 50 * BATCH; // 25 MB of values: three times what fits
+
+    @Test
+    void aLimitTheHeapCannotHoldIsWarnedOfAtStartAndWhenSetLater() throws Exception {
+        // ServerProcess gives the JVM -Xmx512m: 341 MiB of items fit by the 1.5 x rule, 342 do not
+        String warning = "needs a heap of at least";
+        try (ServerProcess fits = ServerProcess.start("-m", "341")) {
+            assertFalse(fits.stderrText().contains(warning), fits.stderrText());
+        }
+        try (ServerProcess server = ServerProcess.start("-m", "342");
+                MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+            assertTrue(server.stderrText().contains("memory limit 342 MiB " + warning + " 513 MiB"),
+                    server.stderrText());
+            assertEquals("OK", w.call("cache_memlimit 2048\r\n")); // logged before the reply is written
+            assertTrue(server.stderrText().contains("cache_memlimit: memory limit 2048 MiB " + warning + " 3072 MiB"),
+                    server.stderrText());
+        }
+    }
 
     @Test
     void theStoreStaysWithinItsLimitAndKeepsWhatIsRecentlyUsed() throws Exception {

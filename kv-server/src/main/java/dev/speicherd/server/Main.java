@@ -2,6 +2,7 @@ package dev.speicherd.server;
 
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 import dev.speicherd.api.Clock;
 import dev.speicherd.server.binary.BinaryProtocolHandler;
@@ -88,6 +89,7 @@ public final class Main {
                 }
             });
         }
+        HeapFit.warning(config.memoryLimitBytes()).ifPresent(warning -> LOG.log(WARNING, warning)); // before "ready"
         LOG.log(INFO, "speicherd {0} ready: {1}; engine {2}{3}; memory limit {4}; max item {5}; "
                 + "max connections {6}; started in {7} ms",
                 Version.current(),

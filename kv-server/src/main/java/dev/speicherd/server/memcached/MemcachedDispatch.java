@@ -1,5 +1,7 @@
 package dev.speicherd.server.memcached;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.speicherd.api.CounterResult;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.ItemReader;
@@ -11,6 +13,7 @@ import dev.speicherd.codec.memcached.MemcachedCommand;
 import dev.speicherd.codec.memcached.MemcachedTextWriter;
 import dev.speicherd.codec.memcached.MemcachedWords;
 import dev.speicherd.server.Expiry;
+import dev.speicherd.server.HeapFit;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ConnectionStats;
 import dev.speicherd.server.Statistics;
@@ -23,6 +26,8 @@ import java.util.List;
  * stats} to {@link StatsReport}.
  */
 final class MemcachedDispatch {
+
+    private static final System.Logger LOG = System.getLogger(MemcachedDispatch.class.getName());
 
     private final ServerContext context;
     private final Store store;
@@ -192,7 +197,9 @@ final class MemcachedDispatch {
     }
 
     private void cacheMemlimit(MemcachedCommand.CacheMemlimit limit) throws IOException {
-        store.setMemoryLimit(limit.megabytes() << 20);
+        long bytes = limit.megabytes() << 20;
+        store.setMemoryLimit(bytes);
+        HeapFit.warning(bytes).ifPresent(warning -> LOG.log(WARNING, "cache_memlimit: " + warning));
         reply(limit.noreply(), MemcachedWords.OK);
     }
 
