@@ -15,8 +15,10 @@
 # schedule, with latency timed from when each request was due; empty for closed loop, as fast as
 # each server answers), TIMELINE_DIR (with RATE: each measured run's timeline, from kv-bench
 # --timeline, written there for python3 bench/timeline.py), SPEICHERD_JAVA_OPTS,
-# LOADGEN_JAVA_OPTS. Closed loop, each server is measured at the load it reaches; with RATE below both servers' throughput, both get the same
-# load and their latencies compare directly: RATE=60000 PIPELINE=1 bench/loadgen.sh. Installs memcached if it is missing; builds the jars if they are missing.
+# LOADGEN_JAVA_OPTS. Closed loop, each server is measured at the load it reaches; with RATE below
+# both servers' throughput, both get the same load and their latencies compare directly:
+# RATE=60000 PIPELINE=1 bench/loadgen.sh. Installs memcached if it is missing; builds the jars if
+# they are missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-3}

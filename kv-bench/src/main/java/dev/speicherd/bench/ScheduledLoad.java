@@ -221,9 +221,10 @@ final class ScheduledLoad {
                 long now = System.nanoTime();
                 client.error("", wrong);
                 if (line.measured) {
-                    client.answered(line.isGet[i], now - line.sentDue, now);
+                    long latency = now - line.sentDue;
+                    client.answered(line.isGet[i], latency, now);
                     if (timeline != null) {
-                        timeline.record(line.sentDue, now - line.sentDue);
+                        timeline.record(line.sentDue, latency);
                     }
                 }
                 line.answered++;

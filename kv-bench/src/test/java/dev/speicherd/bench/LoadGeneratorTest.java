@@ -100,7 +100,7 @@ class LoadGeneratorTest {
             assertEquals(0, run.status(), run.out() + run.err());
             long ops = resultField(run.out(), "ops");
             List<String> lines = Files.readAllLines(file);
-            assertTrue(lines.get(0).startsWith("# kv-bench timeline: due_ns latency_ns"), lines.get(0));
+            assertEquals(Timeline.HEADER, lines.get(0));
             assertEquals(ops, lines.size() - 1, "one line per measured reply");
             String said = "timeline: " + String.format(Locale.ROOT, "%,d", ops) + " replies in " + file;
             assertTrue(run.out().contains(said), run.out());
