@@ -108,6 +108,16 @@ final class ConfigParser {
             throw new UsageException(Flag.MAX_ITEM_SIZE.name + ": " + values.raw(Flag.MAX_ITEM_SIZE)
                     + " is larger than the memory limit " + values.raw(Flag.MEMORY_LIMIT));
         }
+        long clientMemory = values.get(Flag.CLIENT_MEMORY, v -> size(v, 1));
+        long clientMemoryMinimum = ClientMemory.minimum((int) maxItem);
+        if (clientMemory < clientMemoryMinimum) {
+            if (values.given(Flag.CLIENT_MEMORY)) {
+                throw new UsageException(Flag.CLIENT_MEMORY.name + ": " + values.raw(Flag.CLIENT_MEMORY)
+                        + " is less than twice the largest request, " + clientMemoryMinimum + " bytes with "
+                        + Flag.MAX_ITEM_SIZE.name + " " + values.raw(Flag.MAX_ITEM_SIZE));
+            }
+            clientMemory = clientMemoryMinimum; // the default grows with a large --max-item-size
+        }
         ServerConfig config = new ServerConfig(
                 values.get(Flag.SPEICHER_PORT, v -> integer(v, 0, 65535)).intValue(),
                 values.get(Flag.MEMCACHED_PORT, v -> integer(v, 0, 65535)).intValue(),
@@ -120,6 +130,7 @@ final class ConfigParser {
                 memoryLimit,
                 (int) maxItem,
                 values.get(Flag.MAX_CONNECTIONS, v -> integer(v, 1, 1_000_000)).intValue(),
+                clientMemory,
                 Duration.ofSeconds(values.get(Flag.IDLE_TIMEOUT, v -> integer(v, 0, MAX_IDLE_TIMEOUT_SECONDS))),
                 values.get(Flag.IO_THREADS, v -> integer(v, 1, MAX_IO_THREADS)).intValue(),
                 Math.min(verbosity, 2));
@@ -146,6 +157,10 @@ final class ConfigParser {
     private record Values(Map<Flag, String> given) {
         String raw(Flag flag) {
             return given.getOrDefault(flag, flag.defaultValue);
+        }
+
+        boolean given(Flag flag) {
+            return given.containsKey(flag);
         }
 
         <T> T get(Flag flag, ValueParser<T> parser) throws UsageException {

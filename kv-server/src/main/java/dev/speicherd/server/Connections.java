@@ -30,6 +30,7 @@ final class Connections {
     private final ServerContext context;
     private final Map<Protocol, ProtocolHandler> handlers;
     private final Semaphore permits;
+    private final ClientMemory clientMemory;
     private final Serving serving;
 
     /**
@@ -42,6 +43,7 @@ final class Connections {
         this.handlers = Map.copyOf(handlers);
         this.permits = new Semaphore(context.config().maxConnections());
         ServerConfig config = context.config();
+        this.clientMemory = new ClientMemory(config.clientMemoryBytes());
         this.serving = waitsForFsync(config) ? new ThreadServing(this) : new LoopServing(this, config);
     }
 
@@ -73,6 +75,11 @@ final class Connections {
     /** Serves a connection on the calling thread, which blocks on its input, until it ends. */
     void serve(Protocol protocol, Transport transport) throws IOException {
         handlers.get(protocol).serve(transport, context);
+    }
+
+    /** What the event loops' connections may hold in buffers beyond their starting size, all together. */
+    ClientMemory clientMemory() {
+        return clientMemory;
     }
 
     /** The server these connections serve. */

@@ -49,6 +49,8 @@ final class EventLoop implements AutoCloseable {
 
     /** How often idle and lingering connections are looked at. */
     static final long TICK_MILLIS = 250;
+    /** How often connections waiting for {@link ClientMemory} try again. */
+    static final long STARVED_RETRY_MILLIS = 5;
     /** Where lingering connections' input is dropped; one per loop, as one connection reads at a time. */
     private static final int SINK_BYTES = 16 * 1024;
 
@@ -65,6 +67,8 @@ final class EventLoop implements AutoCloseable {
     private final ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
     /** The connections the last select found ready, in the order it found them. */
     private final ArrayList<LoopConnection> ready = new ArrayList<>();
+    /** Connections whose request waits for memory to grow its buffer, reading nothing meanwhile. */
+    private final ArrayList<LoopConnection> starved = new ArrayList<>();
     /** What the select calls for each ready key; one object, not a new method reference every turn. */
     private final Consumer<SelectionKey> collect = key -> ready.add((LoopConnection) key.attachment());
     private volatile boolean running = true;
@@ -121,6 +125,11 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Called by a connection whose request waits for {@link ClientMemory}: it is tried again every few ms. */
+    void starved(LoopConnection connection) {
+        starved.add(connection);
+    }
+
     /** Returns the loop's scratch buffer for input that is read only to be dropped. */
     ByteBuffer sink() {
         return sink;
@@ -156,10 +165,13 @@ final class EventLoop implements AutoCloseable {
         long nextTick = now + TICK_MILLIS * 1_000_000;
         try {
             while (running) {
-                selector.select(collect, TICK_MILLIS);
+                selector.select(collect, starved.isEmpty() ? TICK_MILLIS : STARVED_RETRY_MILLIS);
                 now = System.nanoTime();
                 thread.beginTurn();
                 turn();
+                if (!starved.isEmpty()) {
+                    starved.removeIf(LoopConnection::resume);
+                }
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();

@@ -31,6 +31,9 @@ enum Flag {
             "largest value"),
     MAX_CONNECTIONS("--max-connections", "-c", "N", "1024",
             "open connections; past it new ones are refused"),
+    CLIENT_MEMORY("--client-memory", null, "SIZE", "64m",
+            "heap that large requests and answers in flight may take together, beyond each connection's"
+                    + " buffers; at least twice the largest request (max item size + 64k, or a 1 MiB line)"),
     IDLE_TIMEOUT("--idle-timeout", null, "SECONDS", "0",
             "close connections idle this long; 0: never"),
     IO_THREADS("--io-threads", "-t", "N", String.valueOf(Runtime.getRuntime().availableProcessors()),

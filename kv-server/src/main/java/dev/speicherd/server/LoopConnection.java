@@ -45,8 +45,8 @@ final class LoopConnection {
     private final SelectionKey key;
     private final Protocol portProtocol;
     private final String peer;
-    private final LoopInput in = new LoopInput();
-    private final LoopOutput out = new LoopOutput();
+    private final LoopInput in;
+    private final LoopOutput out;
     private Session session;
     private State state = State.OPEN;
     private long lastActive;
@@ -61,6 +61,8 @@ final class LoopConnection {
         this.key = key;
         this.portProtocol = portProtocol;
         this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
+        this.in = new LoopInput(connections.clientMemory());
+        this.out = new LoopOutput(connections.clientMemory(), channel);
         this.lastActive = now;
         LOG.log(DEBUG, "connection from {0}", peer);
     }
@@ -79,8 +81,12 @@ final class LoopConnection {
                 linger();
                 return;
             }
-            if ((ops & SelectionKey.OP_READ) != 0 && takingInput() && in.receive(channel) > 0) {
-                lastActive = now;
+            if ((ops & SelectionKey.OP_READ) != 0 && takingInput()) {
+                if (in.receive(channel) > 0) {
+                    lastActive = now;
+                } else if (in.starved()) {
+                    loop.starved(this); // reads nothing until its request has the memory to grow
+                }
             }
         } catch (IOException | RuntimeException | Error e) {
             failed(e);
@@ -173,12 +179,29 @@ final class LoopConnection {
         }
     }
 
-    /** Closes the socket and gives back the connection's permit; later calls do nothing. */
+    /**
+     * For a connection whose request waits for {@link ClientMemory}: tries again, and reads again
+     * once it got the memory. True when it no longer waits (it got it, or it closed).
+     */
+    boolean resume() {
+        if (state != State.OPEN) {
+            return true;
+        }
+        if (!in.resume()) {
+            return false;
+        }
+        key.interestOps(key.interestOps() | SelectionKey.OP_READ);
+        return true;
+    }
+
+    /** Closes the socket and gives back the connection's permit and memory; later calls do nothing. */
     void close() {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
+        in.release();
+        out.release();
         key.cancel();
         try {
             channel.close();
@@ -194,7 +217,7 @@ final class LoopConnection {
     }
 
     private boolean takingInput() {
-        return state == State.OPEN && !in.ended() && out.pending() < HIGH_WATER_BYTES;
+        return state == State.OPEN && !in.ended() && !in.starved() && out.pending() < HIGH_WATER_BYTES;
     }
 
     private void failed(Throwable e) {

@@ -1,6 +1,7 @@
 package dev.speicherd.server;
 
 import dev.speicherd.codec.KeySpan;
+import dev.speicherd.codec.memcached.MemcachedTextReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +20,15 @@ import java.util.Objects;
  * <p>Three positions in the buffer: {@code start}, where the request being read begins;
  * {@code cursor}, how far its reader has got; {@code end}, how far the bytes received go. The
  * buffer grows only for a request that does not fit, which the protocols' own limits bound (the
- * line length, the item size, the frame size), and shrinks back once it is empty. The rest of an
- * oversized data block, which a reader skips, is dropped as it arrives rather than held.
+ * line length, the item size, the frame size), and shrinks back once what is left fits its
+ * starting size. The rest of an oversized data block, which a reader skips, is dropped as it
+ * arrives rather than held.
+ *
+ * <p>Growth is taken from the server's {@link ClientMemory} first, at once to the size the
+ * request needs when its reader said (a data block, a frame), or to the longest line when it did
+ * not: a request holds either no share or all it needs, so requests waiting for memory never wait
+ * on each other. When the share is not there, nothing is read ({@link #starved}) until {@link
+ * #resume} gets it.
  *
  * <p>Used by the connection's event loop thread only.
  */
@@ -28,7 +36,15 @@ final class LoopInput extends InputStream {
 
     /** The buffer a connection starts with and shrinks back to; memcached's read buffer is 16 KiB too. */
     static final int INITIAL_BYTES = 16 * 1024;
+    /**
+     * What a request whose size its reader did not say grows to: a memcached command line, the
+     * only request read a byte at a time, at its longest and with its line end.
+     */
+    static final int LINE_GROWTH_BYTES = MemcachedTextReader.MAX_LINE_BYTES + 2;
+    /** The largest buffer: the largest byte array the JVM makes. */
+    private static final int MAX_BYTES = Integer.MAX_VALUE - 8;
 
+    private final ClientMemory memory;
     private byte[] buf = new byte[INITIAL_BYTES];
     /** A view of {@link #buf} for the channel, made again only when the buffer is. */
     private ByteBuffer view = ByteBuffer.wrap(buf);
@@ -39,14 +55,23 @@ final class LoopInput extends InputStream {
     private boolean ended;
     /** Bytes from {@code start} that the last try at the request asked for; 0 after a whole one. */
     private long needed;
+    /** Whether the last try asked for one more byte, not saying how many it needs (a line). */
+    private boolean neededUnsaid;
+    /** The buffer size the request waits for {@link #memory} to grow to; 0 when not waiting. */
+    private int starvedFor;
     /** Bytes of a skipped data block yet to arrive, dropped when they do. */
     private long skipping;
     /** Skipped by the request being read: counted in {@link #skipping} once it is whole. */
     private long skippingNow;
     private long received;
 
+    LoopInput(ClientMemory memory) {
+        this.memory = memory;
+    }
+
     /**
-     * Reads what the channel has into the buffer: one read, which does not block.
+     * Reads what the channel has into the buffer: one read, which does not block. Reads nothing
+     * when the buffer is full and the memory to grow it is not there ({@link #starved}).
      *
      * @return the bytes read, or -1 when the client sent its end of stream
      */
@@ -57,8 +82,8 @@ final class LoopInput extends InputStream {
             end -= start;
             start = 0;
         }
-        if (end == buf.length) {
-            use(Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * buf.length, needed))));
+        if (end == buf.length && (needed <= buf.length || !grow())) {
+            return 0; // full of requests not yet answered, or waiting for memory to grow
         }
         int n = channel.read(view.limit(buf.length).position(end));
         if (n < 0) {
@@ -75,6 +100,40 @@ final class LoopInput extends InputStream {
         }
         end += kept;
         return n;
+    }
+
+    /** Grows the full buffer for the request being read, if {@link #memory} gives the share; false if not. */
+    private boolean grow() {
+        long size = Math.max(Math.max(needed, neededUnsaid ? LINE_GROWTH_BYTES : 0), (long) buf.length + INITIAL_BYTES);
+        int target = (int) Math.min(MAX_BYTES, size);
+        if (!memory.tryTake(target - buf.length, buf.length > INITIAL_BYTES)) {
+            starvedFor = target;
+            return false;
+        }
+        starvedFor = 0;
+        use(Arrays.copyOf(buf, target));
+        return true;
+    }
+
+    /** Whether the request waits for memory to grow the buffer, and nothing is read meanwhile. */
+    boolean starved() {
+        return starvedFor > 0;
+    }
+
+    /** Tries again to grow the buffer of a {@link #starved} request; true once it did. */
+    boolean resume() {
+        return starvedFor == 0 || grow();
+    }
+
+    /** Gives the buffer's share back to {@link #memory}, as the connection closes; nothing is read after. */
+    void release() {
+        ended = true;
+        starvedFor = 0;
+        if (buf.length > INITIAL_BYTES) {
+            memory.give(buf.length - INITIAL_BYTES);
+            use(new byte[INITIAL_BYTES]);
+            start = cursor = end = 0;
+        }
     }
 
     /** Takes no more input: what is buffered is still read, then the stream ends. */
@@ -101,11 +160,18 @@ final class LoopInput extends InputStream {
     void commit(int unreadByReader) {
         start = cursor - unreadByReader;
         needed = 0;
+        neededUnsaid = false;
         skipping += skippingNow;
         skippingNow = 0;
-        if (start == end && buf.length > INITIAL_BYTES) {
-            use(new byte[INITIAL_BYTES]); // a large request is over: do not keep its buffer
-            start = cursor = end = 0;
+        if (buf.length > INITIAL_BYTES && end - start <= INITIAL_BYTES) {
+            // a large request is over: keep what follows it, not its buffer or its share
+            byte[] rest = new byte[INITIAL_BYTES];
+            System.arraycopy(buf, start, rest, 0, end - start);
+            memory.give(buf.length - INITIAL_BYTES);
+            use(rest);
+            end -= start;
+            cursor -= start;
+            start = 0;
         }
     }
 
@@ -211,6 +277,7 @@ final class LoopInput extends InputStream {
             return -1;
         }
         needed = (long) cursor - start + wanted;
+        neededUnsaid = wanted == 1;
         throw new MoreInputNeeded();
     }
 }

@@ -14,6 +14,11 @@ import java.util.Objects;
  * not take at once waits here; the connection reads no more requests while {@link #pending()} is
  * over its high-water mark.
  *
+ * <p>The buffer grows for an answer that does not fit with a share of the server's {@link
+ * ClientMemory}, and gives it back once the answer has left. When the share is not there, the
+ * answer goes to the socket as it is made, as much as the socket takes; an answer that neither
+ * fits nor leaves fails its connection.
+ *
  * <p>Used by the connection's event loop thread only.
  */
 final class LoopOutput extends OutputStream {
@@ -28,6 +33,9 @@ final class LoopOutput extends OutputStream {
      */
     static final int MAX_PENDING_BYTES = Integer.MAX_VALUE - 8;
 
+    private final ClientMemory memory;
+    /** The connection's socket, which an answer goes to as it is made when memory is short. */
+    private final WritableByteChannel channel;
     private final int maxPending;
     private byte[] buf = new byte[INITIAL_BYTES];
     /** A view of {@link #buf} for the channel, made again only when the buffer is. */
@@ -35,30 +43,41 @@ final class LoopOutput extends OutputStream {
     private int start;
     private int end;
 
-    LoopOutput() {
-        this(MAX_PENDING_BYTES);
+    LoopOutput(ClientMemory memory, WritableByteChannel channel) {
+        this(memory, channel, MAX_PENDING_BYTES);
     }
 
     /** An output that holds at most {@code maxPending} unsent bytes; tests use a small one. */
-    LoopOutput(int maxPending) {
+    LoopOutput(ClientMemory memory, WritableByteChannel channel, int maxPending) {
         if (maxPending < INITIAL_BYTES || maxPending > MAX_PENDING_BYTES) {
             throw new IllegalArgumentException("maxPending out of range: " + maxPending);
         }
+        this.memory = memory;
+        this.channel = channel;
         this.maxPending = maxPending;
     }
 
     @Override
     public void write(int b) throws IOException {
-        room(1);
+        if (end == buf.length) {
+            room(1);
+        }
         buf[end++] = (byte) b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
-        room(len);
-        System.arraycopy(b, off, buf, end, len);
-        end += len;
+        while (len > 0) {
+            if (end == buf.length) {
+                room(len);
+            }
+            int n = Math.min(len, buf.length - end);
+            System.arraycopy(b, off, buf, end, n);
+            end += n;
+            off += n;
+            len -= n;
+        }
     }
 
     /** Does nothing: the event loop sends the answers after each batch of requests. */
@@ -85,30 +104,50 @@ final class LoopOutput extends OutputStream {
         start += n;
         if (start == end) {
             start = end = 0;
-            if (buf.length > INITIAL_BYTES) {
-                use(new byte[INITIAL_BYTES]); // a large answer has left: do not keep its buffer
-            }
+            release(); // a large answer has left: do not keep its buffer
         }
         return n;
     }
 
+    /** Gives a grown buffer's share back to {@link #memory}; what is pending is dropped. */
+    void release() {
+        if (buf.length > INITIAL_BYTES) {
+            memory.give(buf.length - INITIAL_BYTES);
+            use(new byte[INITIAL_BYTES]);
+            start = end = 0;
+        }
+    }
+
+    /**
+     * Makes room in the full buffer for some of {@code len} more bytes: by moving what is pending
+     * to the front; else by growing it for all of them, with a share of {@link #memory}; else by
+     * sending what the socket takes now.
+     */
     private void room(int len) throws IOException {
-        if (buf.length - end >= len) {
-            return;
-        }
-        if (start > 0) {
-            System.arraycopy(buf, start, buf, 0, end - start);
-            end -= start;
-            start = 0;
-        }
-        if (buf.length - end < len) {
+        if (start == 0) {
             long needed = (long) end + len;
-            if (needed > maxPending) {
-                throw new IOException("answers of " + needed + " bytes would be pending on one connection;"
-                        + " the most is " + maxPending);
+            int target = (int) Math.min(maxPending, Math.max(needed, (long) buf.length + buf.length / 2));
+            if (target > buf.length && memory.tryTake(target - buf.length, buf.length > INITIAL_BYTES)) {
+                use(Arrays.copyOf(buf, target));
+                return;
             }
-            use(Arrays.copyOf(buf, (int) Math.min(Math.max(2L * buf.length, needed), maxPending)));
+            if (send(channel) == 0) {
+                throw tooMuch(needed, target);
+            }
+            if (end < buf.length) {
+                return; // all of it left, and the buffer is empty
+            }
         }
+        System.arraycopy(buf, start, buf, 0, end - start);
+        end -= start;
+        start = 0;
+    }
+
+    private IOException tooMuch(long needed, int target) {
+        return new IOException(target == buf.length
+                ? "answers of " + needed + " bytes would be pending on one connection; the most is " + maxPending
+                : "an answer does not fit the client memory left (--client-memory " + memory.limit() + " bytes, "
+                        + memory.used() + " in use) and the client is not reading");
     }
 
     private void use(byte[] buffer) {

@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param memoryLimitBytes bytes of items held before LRU eviction; 0 for no limit
  * @param maxItemBytes the largest value a client may store
  * @param maxConnections open connections; past it new ones are refused
+ * @param clientMemoryBytes the heap the event loops' connection buffers may take together beyond
+ *     their starting size, see {@code ClientMemory}
  * @param idleTimeout how long a connection may stay silent; {@link Duration#ZERO} for ever
  * @param ioThreads the event loops that serve connections (not used under the log engine's {@code
  *     fsync always}, where each connection has a thread of its own)
@@ -35,6 +37,7 @@ public record ServerConfig(
         long memoryLimitBytes,
         int maxItemBytes,
         int maxConnections,
+        long clientMemoryBytes,
         Duration idleTimeout,
         int ioThreads,
         int verbosity) {

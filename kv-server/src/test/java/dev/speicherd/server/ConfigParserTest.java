@@ -35,6 +35,7 @@ class ConfigParserTest {
         assertEquals(64L << 20, c.memoryLimitBytes());
         assertEquals(1 << 20, c.maxItemBytes());
         assertEquals(1024, c.maxConnections());
+        assertEquals(64L << 20, c.clientMemoryBytes());
         assertEquals(Duration.ZERO, c.idleTimeout());
         assertEquals(0, c.verbosity());
         assertEquals(64L << 20, c.compactMinBytes());
@@ -100,6 +101,20 @@ class ConfigParserTest {
         assertThrows(UsageException.class, () -> parse("-I", "1073741825", "-m", "0"));
         UsageException e = assertThrows(UsageException.class, () -> parse("-I", "65m"));
         assertTrue(e.getMessage().contains("memory limit"), e.getMessage());
+    }
+
+    @Test
+    void theClientMemoryAtItsEdgesWhichTheItemSizeSets() throws Exception {
+        long least = 2 * ((1 << 20) + 64 * 1024); // twice the largest speicher frame with 1 MiB items
+        assertEquals(least, parse("--client-memory", least + "").clientMemoryBytes());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--client-memory", (least - 1) + ""));
+        assertEquals("--client-memory: " + (least - 1) + " is less than twice the largest request, " + least
+                + " bytes with --max-item-size 1m", e.getMessage());
+        assertEquals(256L << 20, parse("--client-memory", "256m").clientMemoryBytes());
+        assertEquals(1L << 30, parse(Map.of("SPEICHERD_CLIENT_MEMORY", "1g")).clientMemoryBytes());
+        // the default follows a large item size up; a given value does not
+        assertEquals(2 * ((128L << 20) + 64 * 1024), parse("-I", "128m", "-m", "0").clientMemoryBytes());
+        assertThrows(UsageException.class, () -> parse("-I", "128m", "-m", "0", "--client-memory", "64m"));
     }
 
     @Test

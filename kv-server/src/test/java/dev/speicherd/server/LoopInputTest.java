@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 final class LoopInputTest {
 
+    private static final ClientMemory UNBOUNDED = new ClientMemory(Long.MAX_VALUE / 4);
+
     /**
      * A client's socket as the loop sees it, without a socket: each read hands out what is left
      * of the oldest piece given (as much as fits), 0 when no piece is waiting, and -1 once the
@@ -155,7 +157,7 @@ final class LoopInputTest {
 
     @Test
     void theKeyOfTheNextRequestIsFoundInTheBytesNotYetTaken() throws IOException {
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         assertNull(keyOfNext(in), "nothing received");
         Client client = new Client().send("get first\r\nget second\r\nget thi");
         receiveAll(in, client);
@@ -179,7 +181,7 @@ final class LoopInputTest {
         Pipe pipe = Pipe.open();
         pipe.source().configureBlocking(false);
         try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
-            LoopInput in = new LoopInput();
+            LoopInput in = new LoopInput(UNBOUNDED);
             assertFalse(in.ready(), "nothing has arrived");
             assertThrows(MoreInputNeeded.class, in::read);
             assertThrows(MoreInputNeeded.class, () -> in.read(new byte[8], 0, 8));
@@ -204,7 +206,7 @@ final class LoopInputTest {
     @Test
     void aBulkReadOfMoreThanIsHereAsksForMoreAndAfterTheRewindTheSameBytesAreReadAgain() throws IOException {
         Client client = new Client().send("ab").send("cde");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         assertEquals(5, receiveAll(in, client));
 
         // A request of a 2-byte header and an 8-byte body: 10 bytes from its start.
@@ -233,7 +235,7 @@ final class LoopInputTest {
     @Test
     void aRewindReturnsToTheRequestStartNotToTheBufferStart() throws IOException {
         Client client = new Client().send("one|two");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         assertEquals("one|", readAscii(in, 4));
         in.commit(0);
@@ -247,7 +249,7 @@ final class LoopInputTest {
     @Test
     void aCommitWithBytesUnreadStartsTheNextRequestThatFarBeforeTheCursor() throws IOException {
         Client client = new Client().send("get a\r\nget b\r\n");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
 
         // A reader that filled its own buffer with both requests but parsed only the first.
@@ -270,7 +272,7 @@ final class LoopInputTest {
     @Test
     void aCommitWithBytesUnreadKeepsThemAcrossTheNextReceive() throws IOException {
         Client client = new Client().send("get a\r\nget");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         byte[] readAhead = new byte[64];
         assertEquals(10, in.read(readAhead, 0, 64));
@@ -297,7 +299,7 @@ final class LoopInputTest {
     @ValueSource(strings = {"456789NEXT", "456789|NEXT", "45|67|8|9NEXT", "4|5|6|7|8|9|N|E|X|T", "456|789N|EXT"})
     void theRestOfASkipIsDroppedAsItArrivesAndWhatFollowsIsReadNormally(String pieces) throws IOException {
         Client client = new Client().send("HEAD0123");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         assertEquals("HEAD", readAscii(in, 4));
         in.skipNBytes(10); // 4 are here, 6 to come: no throw, the reader is done
@@ -324,7 +326,7 @@ final class LoopInputTest {
     @Test
     void aSkipWhoseRestArrivesInOneReceiveWithTheNextRequestsReadsThemAll() throws IOException {
         Client client = new Client().send("HDR.");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         assertEquals("HDR.", readAscii(in, 4));
         in.skipNBytes(1000);
@@ -348,7 +350,7 @@ final class LoopInputTest {
     @Test
     void aSkipOfNothingMoreThanIsHereDropsNothingLater() throws IOException {
         Client client = new Client().send("HEAD0123");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         assertEquals("HEAD", readAscii(in, 4));
         in.skipNBytes(4);
@@ -360,7 +362,7 @@ final class LoopInputTest {
     @Test
     void aRewindAfterASkipForgetsTheSkipAndTheBytesAreNotDropped() throws IOException {
         Client client = new Client().send("HEAD0123");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         assertEquals("HEAD", readAscii(in, 4));
         in.skipNBytes(10);
@@ -382,7 +384,7 @@ final class LoopInputTest {
     @Test
     void aCommittedSkipIsNotUndoneByALaterRewind() throws IOException {
         Client client = new Client().send("HEAD01");
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
         assertEquals("HEAD", readAscii(in, 4));
         in.skipNBytes(6);
@@ -401,7 +403,7 @@ final class LoopInputTest {
         Pipe pipe = Pipe.open();
         pipe.source().configureBlocking(false);
         try (Pipe.SourceChannel source = pipe.source()) {
-            LoopInput in = new LoopInput();
+            LoopInput in = new LoopInput(UNBOUNDED);
             pipe.sink().write(ByteBuffer.wrap(ascii("abc")));
             assertEquals(3, in.receive(source));
             assertFalse(in.ended());
@@ -443,7 +445,7 @@ final class LoopInputTest {
     void anEndedInputWithNothingBufferedIsReadyAndReadsMinusOne() throws IOException {
         Client client = new Client();
         client.hangUp();
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         assertFalse(in.ready());
         assertEquals(-1, in.receive(client));
         assertTrue(in.ready());
@@ -461,7 +463,7 @@ final class LoopInputTest {
         assertTrue(big.length > LoopInput.INITIAL_BYTES * 6);
 
         Client client = new Client();
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         int piece = 3000;
         int tries = 0;
         int bigTries = 0;
@@ -483,6 +485,11 @@ final class LoopInputTest {
                 in.commit(0);
             }
         }
+        // A buffer grown to the large request's size was full with it: what followed waited
+        // unread until the request was taken, as in a socket, and comes in now.
+        receiveAll(in, client);
+        requests.add(readFramed(in));
+        in.commit(0);
         assertEquals(3, requests.size(), "three requests read");
         assertArrayEquals(ascii("hi"), requests.get(0));
         assertArrayEquals(big, requests.get(1), "the 100 KiB request, byte for byte");
@@ -503,12 +510,102 @@ final class LoopInputTest {
     void aRequestMuchLargerThanTheBufferArrivingInOneGoIsReadWhole() throws IOException {
         byte[] big = pattern(1024 * 1024 + 17, 3);
         Client client = new Client().send(framed(big)).send(framed(ascii("tail")));
-        LoopInput in = new LoopInput();
+        LoopInput in = new LoopInput(UNBOUNDED);
         receiveAll(in, client);
-        assertArrayEquals(big, readFramed(in), "all of it came in one receiveAll: the buffer grew as it filled");
+        assertEquals(LoopInput.INITIAL_BYTES, in.available(), "a full buffer grows only for a request that asks");
+        assertThrows(MoreInputNeeded.class, () -> readFramed(in));
+        in.rewind();
+        receiveAll(in, client);
+        assertEquals(4 + big.length, in.buffer().length, "grown once, to what the request asked for");
+        assertArrayEquals(big, readFramed(in), "all of it came in the second receiveAll");
         in.commit(0);
+        assertEquals(LoopInput.INITIAL_BYTES, in.buffer().length, "the large request is over");
         receiveAll(in, client);
         assertArrayEquals(ascii("tail"), readFramed(in));
         assertEquals(4 + big.length + 8, in.received());
+    }
+
+    @Test
+    void aRequestWhoseMemoryIsNotThereWaitsUnreadAndGetsAllItNeedsOnceItIs() throws IOException {
+        byte[] big = pattern(100_000, 11);
+        int grown = 4 + big.length - LoopInput.INITIAL_BYTES; // what the request's buffer needs beyond its first
+        ClientMemory memory = new ClientMemory(2L * grown); // a new share may take half
+        Client client = new Client().send(framed(big)).send(framed(ascii("next")));
+        LoopInput in = new LoopInput(memory);
+        receiveAll(in, client);
+        assertThrows(MoreInputNeeded.class, () -> readFramed(in));
+        in.rewind();
+
+        assertTrue(memory.tryTake(1, false), "another connection holds one byte");
+        assertEquals(0, in.receive(client), "one byte short: nothing is read");
+        assertTrue(in.starved());
+        assertFalse(in.resume(), "still short");
+        assertEquals(LoopInput.INITIAL_BYTES, in.received(), "nothing read while waiting");
+
+        memory.give(1);
+        assertTrue(in.resume(), "exactly half the limit");
+        assertFalse(in.starved());
+        assertEquals(grown, memory.used(), "the whole request's growth, taken at once");
+        receiveAll(in, client);
+        assertArrayEquals(big, readFramed(in));
+        in.commit(0);
+        assertEquals(0, memory.used(), "given back once the request is taken");
+        receiveAll(in, client);
+        assertArrayEquals(ascii("next"), readFramed(in));
+    }
+
+    @Test
+    void aLineThatOutgrowsTheBufferTakesMemoryForTheLongestLineAtOnce() throws IOException {
+        ClientMemory memory = new ClientMemory(2L * LoopInput.LINE_GROWTH_BYTES);
+        byte[] keys = ascii("get" + " k".repeat(10_000) + "\r\n");
+        assertTrue(keys.length > LoopInput.INITIAL_BYTES);
+        Client client = new Client().send(keys);
+        LoopInput in = new LoopInput(memory);
+        receiveAll(in, client);
+        MemcachedTextReader reader = new MemcachedTextReader(in, 1 << 20);
+        assertThrows(MoreInputNeeded.class, reader::read, "no line end yet");
+        in.rewind();
+        reader.forgetUnread();
+        receiveAll(in, client);
+        assertEquals(LoopInput.LINE_GROWTH_BYTES, in.buffer().length, "a line does not say how long it is");
+        assertEquals(LoopInput.LINE_GROWTH_BYTES - LoopInput.INITIAL_BYTES, memory.used());
+        reader.read();
+        in.commit(reader.unread());
+        assertEquals(0, memory.used());
+    }
+
+    @Test
+    void whatFollowsALargeRequestIsKeptWhenItsBufferShrinks() throws IOException {
+        ClientMemory memory = new ClientMemory(1 << 20);
+        byte[] big = pattern(20_000, 12); // the buffer grows by 16 KiB at least: room for what follows
+        byte[] part = Arrays.copyOf(framed(ascii("a small request")), 10);
+        Client client = new Client().send(framed(big));
+        LoopInput in = new LoopInput(memory);
+        receiveAll(in, client);
+        assertThrows(MoreInputNeeded.class, () -> readFramed(in));
+        in.rewind();
+        client.send(part);
+        receiveAll(in, client);
+        receiveAll(in, client);
+        assertArrayEquals(big, readFramed(in));
+        in.commit(0);
+        assertEquals(0, memory.used());
+        assertEquals(LoopInput.INITIAL_BYTES, in.buffer().length);
+        assertEquals(part.length, in.available(), "the start of the next request is kept");
+    }
+
+    @Test
+    void aClosingConnectionGivesItsShareBack() throws IOException {
+        ClientMemory memory = new ClientMemory(1 << 20);
+        Client client = new Client().send(framed(pattern(50_000, 13)));
+        LoopInput in = new LoopInput(memory);
+        receiveAll(in, client);
+        assertThrows(MoreInputNeeded.class, () -> readFramed(in));
+        in.rewind();
+        receiveAll(in, client);
+        assertTrue(memory.used() > 0);
+        in.release();
+        assertEquals(0, memory.used());
+        assertTrue(in.ended());
     }
 }

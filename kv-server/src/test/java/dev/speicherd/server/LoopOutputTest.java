@@ -50,6 +50,15 @@ final class LoopOutputTest {
         }
     }
 
+    /** An output with all the memory it asks for, on a socket that takes nothing unless a test sends. */
+    private static LoopOutput output() {
+        return output(LoopOutput.MAX_PENDING_BYTES);
+    }
+
+    private static LoopOutput output(int maxPending) {
+        return new LoopOutput(new ClientMemory(Long.MAX_VALUE / 4), new Peer(0), maxPending);
+    }
+
     private static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -79,7 +88,7 @@ final class LoopOutputTest {
 
     @Test
     void bytesWrittenAreSentInTheOrderWritten() throws IOException {
-        LoopOutput out = new LoopOutput();
+        LoopOutput out = output();
         Peer peer = new Peer(Integer.MAX_VALUE);
         assertEquals(0, out.pending());
         assertEquals(0, out.send(peer), "nothing to send");
@@ -102,7 +111,7 @@ final class LoopOutputTest {
 
     @Test
     void whatTheSocketDoesNotTakeStaysPendingAndALaterSendDeliversIt() throws IOException {
-        LoopOutput out = new LoopOutput();
+        LoopOutput out = output();
         Peer peer = new Peer(1000);
         byte[] first = pattern(10_000, 1);
         out.write(first);
@@ -126,7 +135,7 @@ final class LoopOutputTest {
 
     @Test
     void writesThatWouldOverrunTheBufferAfterAPartialSendKeepTheOrder() throws IOException {
-        LoopOutput out = new LoopOutput();
+        LoopOutput out = output();
         Peer peer = new Peer(LoopOutput.INITIAL_BYTES - 10);
         byte[] a = pattern(LoopOutput.INITIAL_BYTES - 5, 3); // nearly fills the first buffer
         out.write(a);
@@ -145,7 +154,7 @@ final class LoopOutputTest {
         Pipe pipe = Pipe.open();
         try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
             sink.configureBlocking(false);
-            LoopOutput out = new LoopOutput();
+            LoopOutput out = output();
             byte[] answers = pattern(2 * 1024 * 1024 + 3, 6);
             out.write(answers);
 
@@ -178,7 +187,7 @@ final class LoopOutputTest {
 
     @Test
     void aWriteOfSeveralMebibytesIsHeldWholeAndDeliveredWhole() throws IOException {
-        LoopOutput out = new LoopOutput();
+        LoopOutput out = output();
         byte[] header = "VALUE big 0 6291456\r\n".getBytes(US_ASCII);
         byte[] value = pattern(6 * 1024 * 1024, 7);
         byte[] trailer = "\r\nEND\r\n".getBytes(US_ASCII);
@@ -206,7 +215,7 @@ final class LoopOutputTest {
 
     @Test
     void manySmallWritesOfSeveralMebibytesInAllAreDeliveredInOrder() throws IOException {
-        LoopOutput out = new LoopOutput();
+        LoopOutput out = output();
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         for (int i = 0; i < 200_000; i++) {
             byte[] line = ("VALUE k" + i + " 0 1\r\nx\r\n").getBytes(US_ASCII);
@@ -225,7 +234,7 @@ final class LoopOutputTest {
         // A limit that is not a power of two times the first buffer, so that growth by doubling
         // would overshoot it: the buffer must stop at the limit, not refuse before it.
         int limit = LoopOutput.INITIAL_BYTES * 5 + 3;
-        LoopOutput out = new LoopOutput(limit);
+        LoopOutput out = output(limit);
         byte[] answer = pattern(limit - 1, 9);
         out.write(answer);
         out.write('!');
@@ -248,11 +257,53 @@ final class LoopOutputTest {
 
     @Test
     void theSmallestLimitIsTheFirstBufferAndALimitOutsideTheRangeIsRefused() throws IOException {
-        LoopOutput smallest = new LoopOutput(LoopOutput.INITIAL_BYTES);
+        LoopOutput smallest = output(LoopOutput.INITIAL_BYTES);
         smallest.write(new byte[LoopOutput.INITIAL_BYTES]);
         assertEquals(LoopOutput.INITIAL_BYTES, smallest.pending());
         assertThrows(IOException.class, () -> smallest.write(0));
-        assertThrows(IllegalArgumentException.class, () -> new LoopOutput(LoopOutput.INITIAL_BYTES - 1));
-        assertThrows(IllegalArgumentException.class, () -> new LoopOutput(LoopOutput.MAX_PENDING_BYTES + 1));
+        assertThrows(IllegalArgumentException.class, () -> output(LoopOutput.INITIAL_BYTES - 1));
+        assertThrows(IllegalArgumentException.class, () -> output(LoopOutput.MAX_PENDING_BYTES + 1));
+    }
+
+    @Test
+    void anAnswerWhoseMemoryIsNotThereGoesToTheSocketAsItIsMade() throws IOException {
+        ClientMemory memory = new ClientMemory(1);
+        Peer peer = new Peer(Integer.MAX_VALUE);
+        LoopOutput out = new LoopOutput(memory, peer, LoopOutput.MAX_PENDING_BYTES);
+        byte[] answer = pattern(3 * 1024 * 1024 + 5, 14);
+        out.write("VALUE big 0 3145733\r\n".getBytes(US_ASCII));
+        out.write(answer);
+        assertEquals(0, memory.used(), "the buffer never grew");
+        assertTrue(out.pending() <= LoopOutput.INITIAL_BYTES);
+        sendAll(out, peer);
+        assertArrayEquals(concat("VALUE big 0 3145733\r\n".getBytes(US_ASCII), answer), peer.got.toByteArray());
+    }
+
+    @Test
+    void anAnswerThatNeitherFitsTheMemoryLeftNorLeavesFailsItsConnection() throws IOException {
+        int limit = 3 * LoopOutput.INITIAL_BYTES;
+        ClientMemory memory = new ClientMemory(limit);
+        LoopOutput out = new LoopOutput(memory, new Peer(0), LoopOutput.MAX_PENDING_BYTES);
+        out.write(pattern(LoopOutput.INITIAL_BYTES * 2, 15)); // a new share of 16 KiB, under half the limit
+        assertEquals(LoopOutput.INITIAL_BYTES, memory.used());
+        out.write(pattern(LoopOutput.INITIAL_BYTES * 2, 16)); // a held share grows to the limit: 48 KiB
+        assertEquals(limit, memory.used());
+        IOException e = assertThrows(IOException.class, () -> out.write(1));
+        assertTrue(e.getMessage().contains("--client-memory " + limit + " bytes, " + limit + " in use"), e.getMessage());
+        out.release();
+        assertEquals(0, memory.used(), "a closing connection gives its share back");
+    }
+
+    @Test
+    void aGrownBufferGivesItsShareBackOnceTheAnswerHasLeft() throws IOException {
+        ClientMemory memory = new ClientMemory(1 << 20);
+        Peer peer = new Peer(30_000);
+        LoopOutput out = new LoopOutput(memory, peer, LoopOutput.MAX_PENDING_BYTES);
+        out.write(pattern(100_000, 17));
+        assertEquals(100_000 - LoopOutput.INITIAL_BYTES, memory.used(), "grown to the answer, held whole");
+        out.send(peer);
+        assertEquals(100_000 - LoopOutput.INITIAL_BYTES, memory.used(), "still partly pending");
+        sendAll(out, peer);
+        assertEquals(0, memory.used());
     }
 }

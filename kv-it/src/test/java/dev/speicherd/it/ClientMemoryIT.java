@@ -1,0 +1,184 @@
+package dev.speicherd.it;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the server holds for its clients is bounded ({@code --client-memory}), so that many clients
+ * with large values at once cannot run its heap out: before the bound, a thousand clients each
+ * sending, or each fetching, a 1 MiB value at once ended a server with a 512 MiB heap
+ * (OutOfMemoryError). The jar runs with {@code -Xmx512m} here, as {@link ServerProcess} starts it.
+ */
+class ClientMemoryIT {
+
+    static final int CLIENTS = 1000;
+    static final int VALUE_BYTES = 1 << 20;
+    /** How long a client waits for an answer; a server that ran its heap out answers never. */
+    static final int TIMEOUT_MILLIS = 60_000;
+
+    private static byte[] value(int seed) {
+        byte[] v = new byte[VALUE_BYTES];
+        Arrays.fill(v, (byte) ('a' + seed % 26));
+        return v;
+    }
+
+    /** Runs {@code task} for every client at once (they all start together) and returns the results. */
+    private static <T> List<T> allAtOnce(int clients, TaskFor<T> task) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> futures = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients; i++) {
+                int client = i;
+                futures.add(threads.submit((Callable<T>) () -> {
+                    go.await();
+                    return task.run(client);
+                }));
+            }
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        }
+    }
+
+    @FunctionalInterface
+    private interface TaskFor<T> {
+        T run(int client) throws Exception;
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new IOException("connection closed after '" + line.toString(US_ASCII) + "'");
+            }
+            line.write(b);
+        }
+        return line.toString(US_ASCII).strip();
+    }
+
+    private static void assertAlive(ServerProcess server) throws IOException {
+        try (MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+            assertEquals("STORED", w.call("set after 0 0 2\r\nok\r\n"));
+            assertEquals("VALUE after 0 2|ok|END", w.send("get after\r\n").untilEnd());
+        }
+        assertTrue(server.isAlive());
+        assertFalse(server.stderrText().contains("OutOfMemoryError"), server.stderrText());
+    }
+
+    @Test
+    void aThousandClientsEachSendingAMebibyteAtOnceAreAllStored() throws Exception {
+        try (ServerProcess server = ServerProcess.start("-c", "2000")) {
+            List<String> replies = allAtOnce(CLIENTS, client -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.memcachedPort)) {
+                    s.setSoTimeout(TIMEOUT_MILLIS);
+                    OutputStream out = s.getOutputStream();
+                    out.write(("set big" + client + " 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII));
+                    out.write(value(client));
+                    out.write("\r\n".getBytes(US_ASCII));
+                    out.flush();
+                    return line(s.getInputStream());
+                }
+            });
+            assertEquals(List.of("STORED"), replies.stream().distinct().toList(), "every client's set");
+            assertAlive(server);
+        }
+    }
+
+    @Test
+    void aThousandClientsEachFetchingAMebibyteAtOnceAllGetItWhole() throws Exception {
+        try (ServerProcess server = ServerProcess.start("-c", "2000");
+                MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+            byte[] big = value(7);
+            w.send(("set big 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII)).send(big).send("\r\n");
+            assertEquals("STORED", w.line());
+            List<Boolean> whole = allAtOnce(CLIENTS, client -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.memcachedPort)) {
+                    s.setSoTimeout(TIMEOUT_MILLIS);
+                    s.getOutputStream().write("get big\r\n".getBytes(US_ASCII));
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    assertEquals("VALUE big 0 " + VALUE_BYTES, line(in));
+                    byte[] got = new byte[VALUE_BYTES];
+                    in.readFully(got);
+                    assertArrayEquals(big, got);
+                    assertEquals("", line(in));
+                    return line(in).equals("END");
+                }
+            });
+            assertEquals(List.of(true), whole.stream().distinct().toList(), "every client's answer, byte for byte");
+            assertAlive(server);
+        }
+    }
+
+    @Test
+    void clientsThatAskForLargeAnswersAndDoNotReadLoseTheirConnectionsNotTheServer() throws Exception {
+        // the least client memory the default item size allows: two answers of 1 MiB fill it
+        try (ServerProcess server = ServerProcess.start("--client-memory", "2176k");
+                MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+            byte[] big = value(3);
+            w.send(("set big 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII)).send(big).send("\r\n");
+            assertEquals("STORED", w.line());
+            int idle = 20;
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                byte[] gets = "get big\r\n".repeat(64).getBytes(US_ASCII);
+                for (int i = 0; i < idle; i++) {
+                    Socket s = new Socket();
+                    s.setReceiveBufferSize(4096);
+                    s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.memcachedPort));
+                    s.getOutputStream().write(gets); // 64 MiB of answers asked for, none read
+                    sockets.add(s);
+                }
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                int open;
+                do {
+                    Thread.sleep(200);
+                    open = currConnections(w);
+                } while (open == idle + 1 && System.nanoTime() < deadline);
+                assertTrue(open < idle + 1, "none of the " + idle + " connections that do not read was closed");
+
+                // a client that reads is served whole: its answer leaves as it is made
+                w.send("get big\r\n");
+                assertEquals("VALUE big 0 " + VALUE_BYTES, w.line());
+                assertEquals(new String(big, US_ASCII), w.line());
+                assertEquals("END", w.line());
+                assertAlive(server);
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static int currConnections(MemcachedWire w) throws IOException {
+        for (String stat : w.send("stats\r\n").untilEnd().split("\\|")) {
+            if (stat.startsWith("STAT curr_connections ")) {
+                return Integer.parseInt(stat.substring("STAT curr_connections ".length()));
+            }
+        }
+        throw new AssertionError("no curr_connections in stats");
+    }
+}
