@@ -28,17 +28,18 @@ class MemoryLimitIT {
 
     @Test
     void aLimitTheHeapCannotHoldIsWarnedOfAtStartAndWhenSetLater() throws Exception {
-        // ServerProcess gives the JVM -Xmx512m: 341 MiB of items fit by the 1.5 x rule, 342 do not
+        // ServerProcess gives the JVM -Xmx512m. Beside 1.5 x the items, the default 64 MiB of client
+        // memory and 1,024 connections of 52 KiB: 264 MiB of items fit the rule exactly, 265 do not
         String warning = "needs a heap of at least";
-        try (ServerProcess fits = ServerProcess.start("-m", "341")) {
+        try (ServerProcess fits = ServerProcess.start("-m", "264")) {
             assertFalse(fits.stderrText().contains(warning), fits.stderrText());
         }
-        try (ServerProcess server = ServerProcess.start("-m", "342");
+        try (ServerProcess server = ServerProcess.start("-m", "265");
                 MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
-            assertTrue(server.stderrText().contains("memory limit 342 MiB " + warning + " 513 MiB"),
+            assertTrue(server.stderrText().contains("memory limit 265 MiB " + warning + " 514 MiB"),
                     server.stderrText());
             assertEquals("OK", w.call("cache_memlimit 2048\r\n")); // logged before the reply is written
-            assertTrue(server.stderrText().contains("cache_memlimit: memory limit 2048 MiB " + warning + " 3072 MiB"),
+            assertTrue(server.stderrText().contains("cache_memlimit: memory limit 2048 MiB " + warning + " 3188 MiB"),
                     server.stderrText());
         }
     }

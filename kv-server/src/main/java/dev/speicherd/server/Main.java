@@ -89,9 +89,9 @@ public final class Main {
                 }
             });
         }
-        HeapFit.warning(config.memoryLimitBytes()).ifPresent(warning -> LOG.log(WARNING, warning)); // before "ready"
+        HeapFit.warning(config.memoryLimitBytes(), config).ifPresent(warning -> LOG.log(WARNING, warning)); // before "ready"
         LOG.log(INFO, "speicherd {0} ready: {1}; engine {2}{3}; memory limit {4}; max item {5}; "
-                + "max connections {6}; started in {7} ms",
+                + "max connections {6}; heap up to {7} MiB; started in {8} ms",
                 Version.current(),
                 server.addresses().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
                         .collect(Collectors.joining(", ")),
@@ -100,6 +100,7 @@ public final class Main {
                 config.memoryLimitBytes() == 0 ? "none" : config.memoryLimitBytes() + " bytes",
                 config.maxItemBytes() + " bytes",
                 String.valueOf(config.maxConnections()),
+                String.valueOf(Runtime.getRuntime().maxMemory() >> 20),
                 String.valueOf((System.nanoTime() - started) / 1_000_000));
         try {
             server.awaitStop();

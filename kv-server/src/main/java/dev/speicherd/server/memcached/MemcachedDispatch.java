@@ -199,7 +199,7 @@ final class MemcachedDispatch {
     private void cacheMemlimit(MemcachedCommand.CacheMemlimit limit) throws IOException {
         long bytes = limit.megabytes() << 20;
         store.setMemoryLimit(bytes);
-        HeapFit.warning(bytes).ifPresent(warning -> LOG.log(WARNING, "cache_memlimit: " + warning));
+        HeapFit.warning(bytes, context.config()).ifPresent(warning -> LOG.log(WARNING, "cache_memlimit: " + warning));
         reply(limit.noreply(), MemcachedWords.OK);
     }
 
