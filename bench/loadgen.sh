@@ -14,8 +14,9 @@
 # GET_RATIO (0.9), WARMUP (seconds of unmeasured load per run, 2), RATE (requests/s offered on a
 # schedule, with latency timed from when each request was due; empty for closed loop, as fast as
 # each server answers), TIMELINE_DIR (with RATE: each measured run's timeline, from kv-bench
-# --timeline, written there for python3 bench/timeline.py), SPEICHERD_JAVA_OPTS,
-# LOADGEN_JAVA_OPTS. Closed loop, each server is measured at the load it reaches; with RATE below
+# --timeline, written there for python3 bench/timeline.py), MEMORY_LIMIT (-m for both servers,
+# MiB: 64, the default of both, which holds the key space; bin/speicherd sizes the heap from it),
+# SPEICHERD_JAVA_OPTS, LOADGEN_JAVA_OPTS. Closed loop, each server is measured at the load it reaches; with RATE below
 # both servers' throughput, both get the same load and their latencies compare directly:
 # RATE=60000 PIPELINE=1 bench/loadgen.sh. Installs memcached if it is missing; builds the jars if
 # they are missing.
@@ -30,6 +31,7 @@ key_space=${KEY_SPACE:-100000}
 get_ratio=${GET_RATIO:-0.9}
 warmup=${WARMUP:-2}
 rate=${RATE:-0}
+memory_limit=${MEMORY_LIMIT:-64}
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -50,8 +52,8 @@ java=$java_home/bin/java
 
 mc_port=$(free_port); sd_port=$(free_port); sd_speicher=$(free_port)
 jar=$server_jar
-start_memcached "$mc_port" -c 4096
-start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024 -c 4096
+start_memcached "$mc_port" -c 4096 -m "$memory_limit"
+start_speicherd speicherd "$sd_port" "$sd_speicher" -m "$memory_limit" -c 4096
 
 # The targets: a name, the protocol, the port.
 targets=("memcached/memcached-protocol memcached $mc_port"

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +23,8 @@ final class ServerProcess implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    /** The README's launcher. */
+    static final Path LAUNCHER = Path.of("../bin/speicherd").toAbsolutePath().normalize();
 
     private final Process process;
     private final Path stderr;
@@ -65,8 +69,30 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the jar on the given ports with the given extra flags, and waits until ready. */
     static ServerProcess start(int speicherPort, int memcachedPort, String... flags) {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", jar().toString(),
-                "--speicher-port", Integer.toString(speicherPort),
+        return start(List.of(java(), "-Xmx512m", "-jar", jar().toString()), Map.of(), speicherPort, memcachedPort, flags);
+    }
+
+    /**
+     * Starts the jar through {@code bin/speicherd}, the launcher the README starts it with (its JVM
+     * launch defaults and heap), on free ports with the given environment and extra flags.
+     */
+    static ServerProcess launch(Map<String, String> env, String... flags) {
+        return start(List.of(LAUNCHER.toString()), launcherEnvironment(env), freePort(), freePort(), flags);
+    }
+
+    /** {@code env}, and what the launcher needs to run the jar under test with the JDK running the tests. */
+    static Map<String, String> launcherEnvironment(Map<String, String> env) {
+        Map<String, String> launcherEnv = new HashMap<>(env);
+        launcherEnv.put("SPEICHERD_JAR", jar().toString());
+        // bin/jdk takes $JAVA_HOME when it is new enough
+        launcherEnv.put("JAVA_HOME", Path.of(java()).getParent().getParent().toString());
+        return launcherEnv;
+    }
+
+    private static ServerProcess start(List<String> launch, Map<String, String> env, int speicherPort,
+            int memcachedPort, String... flags) {
+        List<String> command = new ArrayList<>(launch);
+        command.addAll(List.of("--speicher-port", Integer.toString(speicherPort),
                 "--memcached-port", Integer.toString(memcachedPort)));
         command.addAll(List.of(flags));
         Process process;
@@ -74,8 +100,9 @@ final class ServerProcess implements AutoCloseable {
         try {
             stderr = Files.createTempFile("speicherd-stderr-", ".log");
             stderr.toFile().deleteOnExit();
-            process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(stderr.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(env);
+            process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,6 +13,12 @@ import java.util.Optional;
  * limit, plus the client memory, plus {@link #CONNECTION_BYTES} for each connection allowed. A
  * heap under it is a warning, not an error: a cache whose keys take less than its limit, or whose
  * clients are fewer, never gets there, and a heap the operator sized may be under it on purpose.
+ *
+ * <p>The rule's heap is also what {@code bin/speicherd} starts the JVM with when the operator does
+ * not size the heap ({@link #launchHeap}, asked through {@link LaunchHeap}): a heap bounded near
+ * what the server holds keeps the process's memory in proportion to {@code -m}, and G1 then
+ * reuses the old regions its mixed collections free instead of growing into fresh memory, which
+ * shortens the young pauses (README, "JVM settings").
  */
 public final class HeapFit {
 
@@ -46,6 +52,20 @@ public final class HeapFit {
                         + " server runs out of heap and exits; raise -Xmx (SPEICHERD_JAVA_OPTS) or lower the limit",
                 limitBytes / MIB, (needed + MIB - 1) / MIB, config.clientMemoryBytes() / MIB,
                 config.maxConnections(), maxHeapBytes / MIB));
+    }
+
+    /**
+     * The heap to start the JVM with for this configuration, in whole MiB: the rule's; 0 for none,
+     * which leaves the JVM's own default, when there is no item limit (nothing bounds the items) or
+     * under the log engine's {@code fsync always} (its connections have threads of their own,
+     * which the client memory does not bound).
+     */
+    static long launchHeap(ServerConfig config) {
+        if (config.memoryLimitBytes() == 0 || Connections.waitsForFsync(config)) {
+            return 0;
+        }
+        long needed = heapNeeded(config.memoryLimitBytes(), config.clientMemoryBytes(), config.maxConnections());
+        return (needed + MIB - 1) / MIB * MIB;
     }
 
     /** {@link #warning} for this JVM's heap ({@link Runtime#maxMemory}). */

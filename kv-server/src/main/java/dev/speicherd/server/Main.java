@@ -18,7 +18,7 @@ import sun.misc.Signal;
 /**
  * The {@code speicherd} command: parses flags, opens the store, starts the listeners, and stops
  * in order on SIGINT or SIGTERM (a second signal exits at once). The only class that writes to
- * the standard streams.
+ * the standard streams, with {@link LaunchHeap}, which the launcher runs before it.
  */
 public final class Main {
 
