@@ -79,6 +79,14 @@ class ClientMemoryIT {
         return line.toString(US_ASCII).strip();
     }
 
+    /** Stores a 1 MiB value as {@code big} and returns it. */
+    private static byte[] storeBig(MemcachedWire w, int seed) throws IOException {
+        byte[] big = value(seed);
+        w.send(("set big 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII)).send(big).send("\r\n");
+        assertEquals("STORED", w.line());
+        return big;
+    }
+
     private static void assertAlive(ServerProcess server) throws IOException {
         try (MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
             assertEquals("STORED", w.call("set after 0 0 2\r\nok\r\n"));
@@ -111,9 +119,7 @@ class ClientMemoryIT {
     void aThousandClientsEachFetchingAMebibyteAtOnceAllGetItWhole() throws Exception {
         try (ServerProcess server = ServerProcess.start("-c", "2000");
                 MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
-            byte[] big = value(7);
-            w.send(("set big 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII)).send(big).send("\r\n");
-            assertEquals("STORED", w.line());
+            byte[] big = storeBig(w, 7);
             List<Boolean> whole = allAtOnce(CLIENTS, client -> {
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.memcachedPort)) {
                     s.setSoTimeout(TIMEOUT_MILLIS);
@@ -134,12 +140,10 @@ class ClientMemoryIT {
 
     @Test
     void clientsThatAskForLargeAnswersAndDoNotReadLoseTheirConnectionsNotTheServer() throws Exception {
-        // the least client memory the default item size allows: two answers of 1 MiB fill it
+        // the least client memory the default item size allows: one answer of 1 MiB takes half
         try (ServerProcess server = ServerProcess.start("--client-memory", "2176k");
                 MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
-            byte[] big = value(3);
-            w.send(("set big 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII)).send(big).send("\r\n");
-            assertEquals("STORED", w.line());
+            byte[] big = storeBig(w, 3);
             int idle = 20;
             List<Socket> sockets = new ArrayList<>();
             try {
