@@ -6,16 +6,17 @@
 # full GC (jcmd GC.run, GC.heap_info), before and after, and its RSS once that GC is done.
 #
 # usage: bench/memory.sh [ITEMS] [KEY_BYTES] [VALUE_BYTES]
-# The JVM runs with bin/speicherd's launch defaults (G1, max heap 1/4 of RAM) plus
+# Environment: MEMORY_LIMIT (-m for both servers, MiB; 1024). The JVM runs with bin/speicherd's
+# launch defaults (G1, the heap sized from -m: 1,652 MiB for -m 1024, 500 MiB for -m 256) plus
 # whatever is in SPEICHERD_JAVA_OPTS. The stats and heap figures repeat to a byte or so per item
 # on a noisy machine; speicherd's RSS does not: it is the heap G1 grew into while loading (live
-# items plus room for garbage), which varies by some 10 % from run to run unless bounded, e.g.
-# SPEICHERD_JAVA_OPTS=-Xmx320m for the default load.
+# items plus room for garbage), which varies by some 10 % from run to run.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 items=${1:-1000000}
 key_bytes=${2:-32}
 value_bytes=${3:-100}
+memory_limit=${MEMORY_LIMIT:-1024} # -m for both, MiB; bin/speicherd sizes speicherd's heap from it
 
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
@@ -41,9 +42,9 @@ heap_kib() {
 per_item() { awk -v x="$1" -v n="$items" 'BEGIN { printf "%.1f", x / n }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-start_memcached "$mc_port"
+start_memcached "$mc_port" -m "$memory_limit"
 mc_pid=$last_pid
-start_speicherd speicherd "$sd_port" "$sd_speicher" -m 1024
+start_speicherd speicherd "$sd_port" "$sd_speicher" -m "$memory_limit"
 sd_pid=$last_pid
 
 mc_rss0=$(rss_kib "$mc_pid")
