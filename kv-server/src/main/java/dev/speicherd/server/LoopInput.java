@@ -1,5 +1,6 @@
 package dev.speicherd.server;
 
+import dev.speicherd.codec.InputDemand;
 import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.memcached.MemcachedTextReader;
 import java.io.EOFException;
@@ -32,7 +33,7 @@ import java.util.Objects;
  *
  * <p>Used by the connection's event loop thread only.
  */
-final class LoopInput extends InputStream {
+final class LoopInput extends InputStream implements InputDemand {
 
     /** The buffer a connection starts with and shrinks back to; memcached's read buffer is 16 KiB too. */
     static final int INITIAL_BYTES = 16 * 1024;
@@ -262,6 +263,16 @@ final class LoopInput extends InputStream {
                 throw new EOFException("end of stream after " + here + " of " + n + " skipped bytes");
             }
             skippingNow += n - here;
+        }
+    }
+
+    /** Asks for {@code bytes} more before the reader allocates for them: the request's size, said. */
+    @Override
+    public void require(long bytes) throws MoreInputNeeded {
+        if (end - cursor < bytes && !ended) {
+            needed = (long) cursor - start + bytes;
+            neededUnsaid = false;
+            throw new MoreInputNeeded();
         }
     }
 

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.speicherd.codec.KeySpan;
+import dev.speicherd.codec.binary.MemcachedBinaryReader;
 import dev.speicherd.codec.memcached.MemcachedTextReader;
+import dev.speicherd.codec.speicher.SpeicherFrameReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -607,5 +609,89 @@ final class LoopInputTest {
         in.release();
         assertEquals(0, memory.used());
         assertTrue(in.ended());
+    }
+
+    /** A reader of one protocol over an input, as a session holds it. */
+    private interface ReaderUnderTest {
+        Object read() throws IOException;
+
+        /** What the session does after {@link MoreInputNeeded}: the reader drops what it read ahead. */
+        void forgetUnread();
+    }
+
+    private static ReaderUnderTest reader(String protocol, LoopInput in) {
+        return switch (protocol) {
+            case "memcached text" -> {
+                MemcachedTextReader r = new MemcachedTextReader(in, 1 << 20);
+                yield new ReaderUnderTest() {
+                    public Object read() throws IOException {
+                        return r.read();
+                    }
+
+                    public void forgetUnread() {
+                        r.forgetUnread();
+                    }
+                };
+            }
+            case "memcached binary" -> {
+                MemcachedBinaryReader r = new MemcachedBinaryReader(in, 1 << 20);
+                yield new ReaderUnderTest() {
+                    public Object read() throws IOException {
+                        return r.read();
+                    }
+
+                    public void forgetUnread() {
+                        r.forgetUnread();
+                    }
+                };
+            }
+            default -> {
+                SpeicherFrameReader r = new SpeicherFrameReader(in, (1 << 20) + 64 * 1024);
+                yield new ReaderUnderTest() {
+                    public Object read() throws IOException {
+                        return r.read();
+                    }
+
+                    public void forgetUnread() {
+                        // reads nothing ahead
+                    }
+                };
+            }
+        };
+    }
+
+    /** A set of a 1 MiB value of 'x' under key k, in each protocol. */
+    private static byte[] largeSet(String protocol) {
+        int n = 1 << 20;
+        byte[] value = new byte[n];
+        Arrays.fill(value, (byte) 'x');
+        return switch (protocol) {
+            case "memcached text" -> ByteBuffer.allocate(19 + n + 2).put(ascii("set k 0 0 1048576\r\n"))
+                    .put(value).put(ascii("\r\n")).array();
+            case "memcached binary" -> ByteBuffer.allocate(24 + 8 + 1 + n).put((byte) 0x80).put((byte) 0x01)
+                    .putShort((short) 1).put((byte) 8).put((byte) 0).putShort((short) 0).putInt(8 + 1 + n)
+                    .putInt(0).putLong(0).putInt(0).putInt(0).put(ascii("k")).put(value).array();
+            default -> framed(ByteBuffer.allocate(36 + n + 2).put(ascii("{\"command\":\"SET\",\"key\":\"k\",\"value\":\""))
+                    .put(value).put(ascii("\"}")).array());
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memcached text", "memcached binary", "speicher"})
+    void eachReaderSaysHowLargeItsRequestIsAndTheBufferGrowsOnceToExactlyThat(String protocol) throws IOException {
+        byte[] request = largeSet(protocol);
+        ClientMemory memory = new ClientMemory(4L << 20);
+        Client client = new Client().send(request);
+        LoopInput in = new LoopInput(memory);
+        ReaderUnderTest reader = reader(protocol, in);
+        receiveAll(in, client);
+        assertThrows(MoreInputNeeded.class, reader::read);
+        in.rewind();
+        reader.forgetUnread();
+        receiveAll(in, client);
+        assertEquals(request.length, in.buffer().length, "grown once, to the request");
+        assertEquals(request.length - LoopInput.INITIAL_BYTES, memory.used());
+        assertTrue(reader.read() != null);
+        assertEquals(request.length, in.received());
     }
 }

@@ -1,6 +1,7 @@
 package dev.speicherd.codec.binary;
 
 import dev.speicherd.api.WriteMode;
+import dev.speicherd.codec.InputDemand;
 import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.binary.BinaryCommand.ReplyTo;
@@ -325,6 +326,7 @@ public final class MemcachedBinaryReader {
 
     /** Reads a value of {@code length} bytes, at most the item limit: the caller checked. */
     private byte[] value(int length) throws IOException {
+        InputDemand.require(in, (long) length - (limit - pos)); // before allocating
         byte[] value = new byte[length];
         int buffered = Math.min(length, limit - pos);
         System.arraycopy(buf, pos, value, 0, buffered);

@@ -1,6 +1,7 @@
 package dev.speicherd.codec.memcached;
 
 import dev.speicherd.api.WriteMode;
+import dev.speicherd.codec.InputDemand;
 import dev.speicherd.codec.KeySpan;
 import dev.speicherd.codec.ProtocolException;
 import dev.speicherd.codec.memcached.MemcachedCommand.MetaFlag;
@@ -522,6 +523,7 @@ public final class MemcachedTextReader {
 
     /** Reads a data block of {@code length} bytes and the {@code \r\n} after it. */
     private byte[] data(int length) throws IOException {
+        InputDemand.require(in, (long) length + 2 - (limit - pos)); // the block and its \r\n, before allocating
         byte[] data = new byte[length];
         int buffered = Math.min(length, limit - pos);
         System.arraycopy(buf, pos, data, 0, buffered);

@@ -2,6 +2,7 @@ package dev.speicherd.codec.speicher;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.speicherd.codec.InputDemand;
 import dev.speicherd.codec.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -114,6 +115,7 @@ public final class SpeicherFrameReader {
     }
 
     private void readBody(int length) throws IOException {
+        InputDemand.require(in, length);
         int filled = 0;
         while (filled < length) {
             if (filled == body.length) {
