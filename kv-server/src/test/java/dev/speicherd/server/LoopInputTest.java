@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -611,52 +612,20 @@ final class LoopInputTest {
         assertTrue(in.ended());
     }
 
-    /** A reader of one protocol over an input, as a session holds it. */
-    private interface ReaderUnderTest {
-        Object read() throws IOException;
-
-        /** What the session does after {@link MoreInputNeeded}: the reader drops what it read ahead. */
-        void forgetUnread();
-    }
+    /** A reader of one protocol over an input, as a session holds it, and what the session does after {@link MoreInputNeeded}. */
+    private record ReaderUnderTest(Callable<Object> read, Runnable forgetUnread) {}
 
     private static ReaderUnderTest reader(String protocol, LoopInput in) {
         return switch (protocol) {
             case "memcached text" -> {
                 MemcachedTextReader r = new MemcachedTextReader(in, 1 << 20);
-                yield new ReaderUnderTest() {
-                    public Object read() throws IOException {
-                        return r.read();
-                    }
-
-                    public void forgetUnread() {
-                        r.forgetUnread();
-                    }
-                };
+                yield new ReaderUnderTest(r::read, r::forgetUnread);
             }
             case "memcached binary" -> {
                 MemcachedBinaryReader r = new MemcachedBinaryReader(in, 1 << 20);
-                yield new ReaderUnderTest() {
-                    public Object read() throws IOException {
-                        return r.read();
-                    }
-
-                    public void forgetUnread() {
-                        r.forgetUnread();
-                    }
-                };
+                yield new ReaderUnderTest(r::read, r::forgetUnread);
             }
-            default -> {
-                SpeicherFrameReader r = new SpeicherFrameReader(in, (1 << 20) + 64 * 1024);
-                yield new ReaderUnderTest() {
-                    public Object read() throws IOException {
-                        return r.read();
-                    }
-
-                    public void forgetUnread() {
-                        // reads nothing ahead
-                    }
-                };
-            }
+            default -> new ReaderUnderTest(new SpeicherFrameReader(in, (1 << 20) + 64 * 1024)::read, () -> {});
         };
     }
 
@@ -678,20 +647,20 @@ final class LoopInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"memcached text", "memcached binary", "speicher"})
-    void eachReaderSaysHowLargeItsRequestIsAndTheBufferGrowsOnceToExactlyThat(String protocol) throws IOException {
+    void eachReaderSaysHowLargeItsRequestIsAndTheBufferGrowsOnceToExactlyThat(String protocol) throws Exception {
         byte[] request = largeSet(protocol);
         ClientMemory memory = new ClientMemory(4L << 20);
         Client client = new Client().send(request);
         LoopInput in = new LoopInput(memory);
         ReaderUnderTest reader = reader(protocol, in);
         receiveAll(in, client);
-        assertThrows(MoreInputNeeded.class, reader::read);
+        assertThrows(MoreInputNeeded.class, reader.read()::call);
         in.rewind();
-        reader.forgetUnread();
+        reader.forgetUnread().run();
         receiveAll(in, client);
         assertEquals(request.length, in.buffer().length, "grown once, to the request");
         assertEquals(request.length - LoopInput.INITIAL_BYTES, memory.used());
-        assertTrue(reader.read() != null);
+        assertTrue(reader.read().call() != null);
         assertEquals(request.length, in.received());
     }
 }
