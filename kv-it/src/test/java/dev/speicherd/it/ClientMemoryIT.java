@@ -112,6 +112,11 @@ class ClientMemoryIT {
             });
             assertEquals(List.of("STORED"), replies.stream().distinct().toList(), "every client's set");
             assertAlive(server);
+            try (MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+                assertTrue(stat(w, "client_memory_waits") > 0, "a thousand 1 MiB sets at once, and none waited?");
+                assertEquals(0, stat(w, "client_memory"), "every share given back");
+                assertEquals(0, stat(w, "client_memory_closed"));
+            }
         }
     }
 
@@ -135,6 +140,8 @@ class ClientMemoryIT {
             });
             assertEquals(List.of(true), whole.stream().distinct().toList(), "every client's answer, byte for byte");
             assertAlive(server);
+            assertEquals(0, stat(w, "client_memory"), "every share given back");
+            assertEquals(0, stat(w, "client_memory_closed"), "every client read its answer");
         }
     }
 
@@ -156,12 +163,15 @@ class ClientMemoryIT {
                     sockets.add(s);
                 }
                 long deadline = System.nanoTime() + 20_000_000_000L;
-                int open;
+                long open;
                 do {
                     Thread.sleep(200);
-                    open = currConnections(w);
+                    open = stat(w, "curr_connections");
                 } while (open == idle + 1 && System.nanoTime() < deadline);
                 assertTrue(open < idle + 1, "none of the " + idle + " connections that do not read was closed");
+                // counted before each close, and read after the connections were: at least as many
+                long closed = stat(w, "client_memory_closed");
+                assertTrue(closed >= idle + 1 - open && closed <= idle, "closed for client memory: " + closed);
 
                 // a client that reads is served whole: its answer leaves as it is made
                 w.send("get big\r\n");
@@ -177,12 +187,13 @@ class ClientMemoryIT {
         }
     }
 
-    private static int currConnections(MemcachedWire w) throws IOException {
+    private static long stat(MemcachedWire w, String name) throws IOException {
+        String prefix = "STAT " + name + " ";
         for (String stat : w.send("stats\r\n").untilEnd().split("\\|")) {
-            if (stat.startsWith("STAT curr_connections ")) {
-                return Integer.parseInt(stat.substring("STAT curr_connections ".length()));
+            if (stat.startsWith(prefix)) {
+                return Long.parseLong(stat.substring(prefix.length()));
             }
         }
-        throw new AssertionError("no curr_connections in stats");
+        throw new AssertionError("no " + name + " in stats");
     }
 }

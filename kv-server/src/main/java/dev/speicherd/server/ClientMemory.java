@@ -1,5 +1,6 @@
 package dev.speicherd.server;
 
+import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,13 +23,29 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ClientMemory {
 
     private final long limit;
-    private final AtomicLong used = new AtomicLong();
+    private final AtomicLong used;
 
-    ClientMemory(long limit) {
+    /** A bound that keeps its use in {@code used}, e.g. the server's {@link ServerStats#clientMemoryBytes}. */
+    ClientMemory(long limit, AtomicLong used) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         this.limit = limit;
+        this.used = used;
+    }
+
+    /** A bound that keeps its use to itself. */
+    ClientMemory(long limit) {
+        this(limit, new AtomicLong());
+    }
+
+    /** What an answer that can neither have memory nor leave fails its connection with. */
+    static final class Exhausted extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Exhausted(String message) {
+            super(message);
+        }
     }
 
     /**

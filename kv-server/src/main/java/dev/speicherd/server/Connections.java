@@ -43,7 +43,7 @@ final class Connections {
         this.handlers = Map.copyOf(handlers);
         this.permits = new Semaphore(context.config().maxConnections());
         ServerConfig config = context.config();
-        this.clientMemory = new ClientMemory(config.clientMemoryBytes());
+        this.clientMemory = new ClientMemory(config.clientMemoryBytes(), context.stats().clientMemoryBytes);
         this.serving = waitsForFsync(config) ? new ThreadServing(this) : new LoopServing(this, config);
     }
 

@@ -86,6 +86,7 @@ final class LoopConnection {
                     lastActive = now;
                 } else if (in.starved()) {
                     loop.starved(this); // reads nothing until its request has the memory to grow
+                    connections.context().stats().clientMemoryWaits.increment();
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -221,6 +222,9 @@ final class LoopConnection {
     }
 
     private void failed(Throwable e) {
+        if (e instanceof ClientMemory.Exhausted) {
+            connections.context().stats().clientMemoryClosed.increment();
+        }
         Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
         close();
     }

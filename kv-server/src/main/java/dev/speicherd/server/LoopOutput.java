@@ -144,10 +144,11 @@ final class LoopOutput extends OutputStream {
     }
 
     private IOException tooMuch(long needed, int target) {
-        return new IOException(target == buf.length
-                ? "answers of " + needed + " bytes would be pending on one connection; the most is " + maxPending
-                : "an answer does not fit the client memory left (--client-memory " + memory.limit() + " bytes, "
-                        + memory.used() + " in use) and the client is not reading");
+        return target == buf.length
+                ? new IOException("answers of " + needed + " bytes would be pending on one connection; the most is "
+                        + maxPending)
+                : new ClientMemory.Exhausted("an answer does not fit the client memory left (--client-memory "
+                        + memory.limit() + " bytes, " + memory.used() + " in use) and the client is not reading");
     }
 
     private void use(byte[] buffer) {

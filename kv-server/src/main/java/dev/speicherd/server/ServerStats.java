@@ -20,6 +20,12 @@ public final class ServerStats {
     public final AtomicLong currConnections = new AtomicLong();
     public final LongAdder totalConnections = new LongAdder();
     public final LongAdder rejectedConnections = new LongAdder();
+    /** Bytes the event loops' connection buffers hold beyond their first 16 KiB: {@link ClientMemory}'s use. */
+    public final AtomicLong clientMemoryBytes = new AtomicLong();
+    /** Requests that waited, unread, for their buffer's share of client memory. */
+    public final LongAdder clientMemoryWaits = new LongAdder();
+    /** Connections closed because an answer could neither have client memory nor leave. */
+    public final LongAdder clientMemoryClosed = new LongAdder();
 
     private final Object lock = new Object();
     private final Set<ConnectionStats> live = ConcurrentHashMap.newKeySet();

@@ -71,6 +71,9 @@ public final class Statistics {
         add(out, "curr_connections", s.currConnections.get());
         add(out, "total_connections", s.totalConnections.sum());
         add(out, "rejected_connections", s.rejectedConnections.sum());
+        add(out, "client_memory", s.clientMemoryBytes.get());
+        add(out, "client_memory_waits", s.clientMemoryWaits.sum());
+        add(out, "client_memory_closed", s.clientMemoryClosed.sum());
         add(out, "cmd_get", s.sum(c -> c.cmdGet));
         add(out, "cmd_set", s.sum(c -> c.cmdSet));
         add(out, "cmd_flush", s.sum(c -> c.cmdFlush));
@@ -104,6 +107,7 @@ public final class Statistics {
         ServerConfig c = context.config();
         add(out, "maxbytes", context.store().stats().limitBytes());
         add(out, "maxconns", c.maxConnections());
+        add(out, "client_memory_limit", c.clientMemoryBytes());
         add(out, "num_threads", ioThreads(c));
         add(out, "tcpport", c.memcachedPort());
         add(out, "speicher_port", c.speicherPort());

@@ -37,4 +37,14 @@ class ClientMemoryTest {
         assertEquals(2L * LoopInput.LINE_GROWTH_BYTES, ClientMemory.minimum(1024), "small items: the line decides");
         assertThrows(IllegalArgumentException.class, () -> new ClientMemory(0));
     }
+
+    @Test
+    void itsUseIsTheGaugeItWasGivenWhichStatsReports() {
+        ServerStats stats = new ServerStats(0);
+        ClientMemory memory = new ClientMemory(1000, stats.clientMemoryBytes);
+        assertTrue(memory.tryTake(300, false));
+        assertEquals(300, stats.clientMemoryBytes.get());
+        memory.give(300);
+        assertEquals(0, stats.clientMemoryBytes.get());
+    }
 }
