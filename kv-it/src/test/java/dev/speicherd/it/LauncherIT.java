@@ -88,6 +88,10 @@ class LauncherIT {
         try (ServerProcess server = ServerProcess.launch(Map.of("JAVA_TOOL_OPTIONS", "-Xmx320m"), "-m", "100")) {
             assertEquals(320, heapMiB(server));
         }
+        // a least heap over the rule's would contradict a -Xmx from the rule: the JVM would not start
+        try (ServerProcess server = ServerProcess.launch(Map.of("SPEICHERD_JAVA_OPTS", "-Xms300m"), "-m", "100")) {
+            assertTrue(heapMiB(server) >= 300, server.stderrText());
+        }
     }
 
     @Test
