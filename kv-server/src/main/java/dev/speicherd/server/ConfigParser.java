@@ -168,7 +168,7 @@ final class ConfigParser {
             try {
                 return parser.parse(raw);
             } catch (IllegalArgumentException e) {
-                String source = given.containsKey(flag) ? flag.name : "default of " + flag.name;
+                String source = given(flag) ? flag.name : "default of " + flag.name;
                 throw new UsageException(source + ": " + e.getMessage() + ", got '" + raw + "'");
             }
         }

@@ -58,8 +58,8 @@ final class LoopInput extends InputStream implements InputDemand {
     private long needed;
     /** Whether the last try asked for one more byte, not saying how many it needs (a line). */
     private boolean neededUnsaid;
-    /** The buffer size the request waits for {@link #memory} to grow to; 0 when not waiting. */
-    private int starvedFor;
+    /** Whether the request waits for {@link #memory} to grow the buffer. */
+    private boolean starved;
     /** Bytes of a skipped data block yet to arrive, dropped when they do. */
     private long skipping;
     /** Skipped by the request being read: counted in {@link #skipping} once it is whole. */
@@ -107,29 +107,28 @@ final class LoopInput extends InputStream implements InputDemand {
     private boolean grow() {
         long size = Math.max(Math.max(needed, neededUnsaid ? LINE_GROWTH_BYTES : 0), (long) buf.length + INITIAL_BYTES);
         int target = (int) Math.min(MAX_BYTES, size);
-        if (!memory.tryTake(target - buf.length, buf.length > INITIAL_BYTES)) {
-            starvedFor = target;
+        starved = !memory.tryTake(target - buf.length, buf.length > INITIAL_BYTES);
+        if (starved) {
             return false;
         }
-        starvedFor = 0;
         use(Arrays.copyOf(buf, target));
         return true;
     }
 
     /** Whether the request waits for memory to grow the buffer, and nothing is read meanwhile. */
     boolean starved() {
-        return starvedFor > 0;
+        return starved;
     }
 
     /** Tries again to grow the buffer of a {@link #starved} request; true once it did. */
     boolean resume() {
-        return starvedFor == 0 || grow();
+        return !starved || grow();
     }
 
     /** Gives the buffer's share back to {@link #memory}, as the connection closes; nothing is read after. */
     void release() {
         ended = true;
-        starvedFor = 0;
+        starved = false;
         if (buf.length > INITIAL_BYTES) {
             memory.give(buf.length - INITIAL_BYTES);
             use(new byte[INITIAL_BYTES]);
@@ -215,7 +214,7 @@ final class LoopInput extends InputStream implements InputDemand {
     @Override
     public int read() throws IOException {
         if (cursor == end) {
-            return endOrMore(1);
+            return endOrMore(1, false);
         }
         return buf[cursor++] & 0xFF;
     }
@@ -227,7 +226,7 @@ final class LoopInput extends InputStream implements InputDemand {
             return 0;
         }
         if (cursor == end) {
-            return endOrMore(1);
+            return endOrMore(1, false);
         }
         int n = Math.min(len, end - cursor);
         System.arraycopy(buf, cursor, b, off, n);
@@ -240,7 +239,7 @@ final class LoopInput extends InputStream implements InputDemand {
         Objects.checkFromIndexSize(off, len, b.length);
         int n = Math.min(len, end - cursor);
         if (n < len && !ended) {
-            return endOrMore(len);
+            return endOrMore(len, true);
         }
         System.arraycopy(buf, cursor, b, off, n);
         cursor += n;
@@ -269,10 +268,8 @@ final class LoopInput extends InputStream implements InputDemand {
     /** Asks for {@code bytes} more before the reader allocates for them: the request's size, said. */
     @Override
     public void require(long bytes) throws MoreInputNeeded {
-        if (end - cursor < bytes && !ended) {
-            needed = (long) cursor - start + bytes;
-            neededUnsaid = false;
-            throw new MoreInputNeeded();
+        if (end - cursor < bytes) {
+            endOrMore(bytes, true);
         }
     }
 
@@ -282,13 +279,16 @@ final class LoopInput extends InputStream implements InputDemand {
         return end - cursor;
     }
 
-    /** -1 at the end of the stream; otherwise records how many more bytes are wanted and throws. */
-    private int endOrMore(int wanted) throws MoreInputNeeded {
+    /**
+     * -1 at the end of the stream; otherwise records how many more bytes are wanted, and whether
+     * that is what the request needs ({@code said}) or only the next byte of a line, and throws.
+     */
+    private int endOrMore(long wanted, boolean said) throws MoreInputNeeded {
         if (ended) {
             return -1;
         }
-        needed = (long) cursor - start + wanted;
-        neededUnsaid = wanted == 1;
+        needed = cursor - start + wanted;
+        neededUnsaid = !said;
         throw new MoreInputNeeded();
     }
 }
