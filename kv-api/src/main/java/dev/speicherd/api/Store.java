@@ -189,6 +189,20 @@ public interface Store extends AutoCloseable {
     void setMemoryLimit(long limitBytes);
 
     /**
+     * Returns once the changes the calling thread has made are as durable as the engine promises
+     * an acknowledged change. A caller that answers many requests at a time (a server's event
+     * loop, once a turn) makes their changes, calls this, and only then answers any of them; an
+     * engine may then make them durable together: the log engine's {@code BATCH} policy syncs
+     * them with one fsync. This default does nothing: the changes of an engine that keeps
+     * nothing, or that makes each durable before the call that made it returns, are as durable as
+     * they get already.
+     *
+     * @throws StorageException if they cannot be made durable; they are visible already, but may
+     *     be lost on a crash
+     */
+    default void sync() {}
+
+    /**
      * Reports the store's occupancy.
      *
      * @return a snapshot; its fields are read one by one, not atomically together

@@ -10,6 +10,8 @@ package dev.speicherd.api;
  * @param limitBytes the memory limit in bytes, or 0 for none
  * @param evictions live items removed to stay under the memory limit
  * @param reclaimed expired items removed, by access or by the background sweep
+ * @param syncs fsyncs a durable engine made of its changes since it opened; 0 for an engine that
+ *     keeps nothing
  */
 public record StoreStats(
-        long currItems, long totalItems, long bytes, long limitBytes, long evictions, long reclaimed) {}
+        long currItems, long totalItems, long bytes, long limitBytes, long evictions, long reclaimed, long syncs) {}

@@ -128,6 +128,52 @@ class LogEngineIT {
     }
 
     /**
+     * {@code kill -9} leaves the page cache, so the test above cannot tell a write that was synced
+     * from one that was not; the count of fsyncs can. Under {@code fsync always}, sets sent one
+     * after another are each answered after an fsync of their own, and sets pipelined in one
+     * packet share one; under {@code everysec} a burst of sets takes about one a second.
+     */
+    @Test
+    void fsyncAlwaysSyncsEachTurnOfSetsBeforeAnsweringIt() throws Exception {
+        int sets = 50;
+        try (ServerProcess server = start("--fsync", "always");
+                MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
+            long before = m.stat("log_fsyncs");
+            for (int i = 0; i < sets; i++) {
+                assertEquals("STORED", m.call("set one" + i + " 0 0 1\r\nx\r\n"));
+            }
+            assertEquals(sets, m.stat("log_fsyncs") - before, "one fsync for each set answered alone");
+            before = m.stat("log_fsyncs");
+            StringBuilder pipeline = new StringBuilder();
+            for (int i = 0; i < sets; i++) {
+                pipeline.append("set many").append(i).append(" 0 0 1\r\nx\r\n");
+            }
+            m.send(pipeline.toString());
+            for (int i = 0; i < sets; i++) {
+                assertEquals("STORED", m.line());
+            }
+            long shared = m.stat("log_fsyncs") - before;
+            assertTrue(shared >= 1 && shared < sets, shared + " fsyncs for " + sets + " sets in one packet");
+            before = m.stat("log_fsyncs");
+            for (int i = 0; i < sets; i++) {
+                assertEquals("VALUE one" + i + " 0 1|x|END", m.send("get one" + i + "\r\n").untilEnd());
+            }
+            assertEquals(before, m.stat("log_fsyncs"), "reads sync nothing");
+        }
+        try (ServerProcess server = start("--fsync", "everysec");
+                MemcachedWire m = new MemcachedWire(server.memcachedPort)) {
+            long started = System.nanoTime();
+            long before = m.stat("log_fsyncs");
+            for (int i = 0; i < sets; i++) {
+                assertEquals("STORED", m.call("set every" + i + " 0 0 1\r\nx\r\n"));
+            }
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            long synced = m.stat("log_fsyncs") - before;
+            assertTrue(synced <= seconds + 1, synced + " fsyncs in " + seconds + " s under everysec");
+        }
+    }
+
+    /**
      * Writers overwrite a fixed set of keys, so the log outgrows the live data and the server
      * compacts it again and again; the process is killed at a random moment of that, several
      * times. Every key must come back holding its last acknowledged value (or the one write that

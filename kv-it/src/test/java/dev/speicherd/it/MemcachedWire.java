@@ -67,6 +67,17 @@ final class MemcachedWire implements AutoCloseable {
         return b.toString();
     }
 
+    /** Asks for {@code stats} and returns the one named. */
+    long stat(String name) throws IOException {
+        String prefix = "STAT " + name + " ";
+        for (String stat : send("stats\r\n").untilEnd().split("\\|")) {
+            if (stat.startsWith(prefix)) {
+                return Long.parseLong(stat.substring(prefix.length()));
+            }
+        }
+        throw new AssertionError("no " + name + " in stats");
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.TRACE;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.speicherd.api.StorageException;
 import dev.speicherd.codec.ProtocolException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The open connections of every listener: the permits that bound them, the protocol each speaks,
- * and the {@link Serving} that runs them (event loops, or a thread per connection).
+ * and the event loops that run them.
  */
 final class Connections {
 
@@ -31,24 +32,24 @@ final class Connections {
     private final Map<Protocol, ProtocolHandler> handlers;
     private final Semaphore permits;
     private final ClientMemory clientMemory;
-    private final Serving serving;
+    private final LoopServing serving;
 
-    /**
-     * Opens the connections' serving: event loops, except under the log engine's {@code fsync
-     * always}, where every write waits for its fsync and a thread per connection lets the waits
-     * of many connections share one fsync instead of stalling a loop.
-     */
+    /** Opens the connections' event loops. */
     Connections(ServerContext context, Map<Protocol, ProtocolHandler> handlers) throws IOException {
         this.context = context;
         this.handlers = Map.copyOf(handlers);
         this.permits = new Semaphore(context.config().maxConnections());
         ServerConfig config = context.config();
         this.clientMemory = new ClientMemory(config.clientMemoryBytes(), context.stats().clientMemoryBytes);
-        this.serving = waitsForFsync(config) ? new ThreadServing(this) : new LoopServing(this, config);
+        this.serving = new LoopServing(this, config);
     }
 
-    /** Whether each write waits for its own fsync, which an event loop must not do. */
-    static boolean waitsForFsync(ServerConfig config) {
+    /**
+     * Whether the loops must make the changes of their turn durable before any answer leaves:
+     * under the log engine's {@code fsync always}, whose store syncs when asked ({@link
+     * dev.speicherd.api.Store#sync}), once for all the changes of a turn.
+     */
+    static boolean syncsBeforeAnswering(ServerConfig config) {
         return config.engine() == ServerConfig.Engine.LOG && config.fsync() == ServerConfig.Fsync.ALWAYS;
     }
 
@@ -70,11 +71,6 @@ final class Connections {
     /** Opens a session in the protocol the client's first byte chose. */
     Session open(Protocol protocol, Transport transport) {
         return handlers.get(protocol).open(transport, context);
-    }
-
-    /** Serves a connection on the calling thread, which blocks on its input, until it ends. */
-    void serve(Protocol protocol, Transport transport) throws IOException {
-        handlers.get(protocol).serve(transport, context);
     }
 
     /** What the event loops' connections may hold in buffers beyond their starting size, all together. */
@@ -111,6 +107,7 @@ final class Connections {
             case EOFException t -> LOG.log(DEBUG, "{0} went away: {1}", peer, t.getMessage());
             case SocketException t -> LOG.log(DEBUG, "{0} went away: {1}", peer, t.getMessage());
             case ProtocolException t -> LOG.log(DEBUG, "closing {0}: {1}", peer, t.getMessage());
+            case StorageException t -> LOG.log(DEBUG, "closing {0}: {1}", peer, t.getMessage());
             case IOException t -> LOG.log(DEBUG, "connection from " + peer + " failed", t);
             default -> LOG.log(WARNING, "bug: connection from " + peer + " failed", e);
         }

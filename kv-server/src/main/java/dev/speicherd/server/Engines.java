@@ -43,9 +43,13 @@ final class Engines {
                 config.dataDir(), replay.items(), replay.bytes(), replay.millis(), dropped));
     }
 
+    /**
+     * The store's policy for the server's: {@code always} is {@link LogStore.Fsync#BATCH}, since
+     * the event loops sync once a turn, before any of its answers leave (see {@link EventLoop}).
+     */
     private static LogStore.Fsync fsync(ServerConfig.Fsync fsync) {
         return switch (fsync) {
-            case ALWAYS -> LogStore.Fsync.ALWAYS;
+            case ALWAYS -> LogStore.Fsync.BATCH;
             case EVERYSEC -> LogStore.Fsync.EVERYSEC;
             case NO -> LogStore.Fsync.NO;
         };

@@ -56,12 +56,10 @@ public final class HeapFit {
 
     /**
      * The heap to start the JVM with for this configuration, in whole MiB: the rule's; 0 for none,
-     * which leaves the JVM's own default, when there is no item limit (nothing bounds the items) or
-     * under the log engine's {@code fsync always} (its connections have threads of their own,
-     * which the client memory does not bound).
+     * which leaves the JVM's own default, when there is no item limit (nothing bounds the items).
      */
     static long launchHeap(ServerConfig config) {
-        if (config.memoryLimitBytes() == 0 || Connections.waitsForFsync(config)) {
+        if (config.memoryLimitBytes() == 0) {
             return 0;
         }
         long needed = heapNeeded(config.memoryLimitBytes(), config.clientMemoryBytes(), config.maxConnections());

@@ -62,7 +62,7 @@ final class LoopConnection {
         this.portProtocol = portProtocol;
         this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
         this.in = new LoopInput(connections.clientMemory());
-        this.out = new LoopOutput(connections.clientMemory(), channel);
+        this.out = new LoopOutput(connections.clientMemory(), channel, loop.beforeSending());
         this.lastActive = now;
         LOG.log(DEBUG, "connection from {0}", peer);
     }
@@ -193,6 +193,11 @@ final class LoopConnection {
         }
         key.interestOps(key.interestOps() | SelectionKey.OP_READ);
         return true;
+    }
+
+    /** Answer bytes written and not yet sent. */
+    int pending() {
+        return out.pending();
     }
 
     /** Closes the socket and gives back the connection's permit and memory; later calls do nothing. */

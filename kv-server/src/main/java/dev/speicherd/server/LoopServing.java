@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs connections on {@code --io-threads} event loops, handing each new one to the next loop. */
-final class LoopServing implements Serving {
+final class LoopServing {
 
     /** How often shutdown looks whether the loops' connections have finished. */
     private static final long SHUTDOWN_POLL_MILLIS = 10;
@@ -31,13 +31,18 @@ final class LoopServing implements Serving {
         this.loops = List.copyOf(opened);
     }
 
-    @Override
-    public void serve(SocketChannel channel, Protocol portProtocol) {
+    /** Serves a connection that was just accepted and holds a permit, until it closes. */
+    void serve(SocketChannel channel, Protocol portProtocol) {
         loops.get(Math.floorMod(next.getAndIncrement(), loops.size())).add(channel, portProtocol);
     }
 
-    @Override
-    public boolean shutdown(Duration grace) throws InterruptedException {
+    /**
+     * Ends every connection's input, gives them {@code grace} to answer what they read, then
+     * closes the rest.
+     *
+     * @return true when every connection finished within the grace period
+     */
+    boolean shutdown(Duration grace) throws InterruptedException {
         loops.forEach(EventLoop::endInput);
         long deadline = System.nanoTime() + grace.toNanos();
         boolean clean;

@@ -1,7 +1,5 @@
 package dev.speicherd.server;
 
-import java.io.IOException;
-
 /**
  * One wire protocol's side of a connection: opens the {@link Session} that reads its requests,
  * carries them out against the context's store, and writes the replies.
@@ -21,19 +19,4 @@ public interface ProtocolHandler {
      * @return the session
      */
     Session open(Transport transport, ServerContext context);
-
-    /**
-     * Serves a connection on the calling thread, which blocks on its input, until it ends.
-     *
-     * @param transport the connection's buffered, blocking streams
-     * @param context the store, clock, configuration and counters of this server
-     * @throws IOException when the connection fails; the caller closes it and logs by type
-     */
-    default void serve(Transport transport, ServerContext context) throws IOException {
-        try (Session session = open(transport, context)) {
-            while (session.serveOne()) {
-                // one request at a time, until the session says the connection ends
-            }
-        }
-    }
 }

@@ -94,12 +94,13 @@ public final class Statistics {
         add(out, "bytes_read", s.sum(c -> c.bytesRead));
         add(out, "bytes_written", s.sum(c -> c.bytesWritten));
         add(out, "limit_maxbytes", store.limitBytes());
-        add(out, "threads", ioThreads(context.config()));
+        add(out, "threads", context.config().ioThreads());
         add(out, "bytes", store.bytes());
         add(out, "curr_items", store.currItems());
         add(out, "total_items", store.totalItems());
         add(out, "evictions", store.evictions());
         add(out, "reclaimed", store.reclaimed());
+        add(out, "log_fsyncs", store.syncs());
         add(out, "speicher_requests", s.sum(c -> c.speicherRequests));
     }
 
@@ -108,7 +109,7 @@ public final class Statistics {
         add(out, "maxbytes", context.store().stats().limitBytes());
         add(out, "maxconns", c.maxConnections());
         add(out, "client_memory_limit", c.clientMemoryBytes());
-        add(out, "num_threads", ioThreads(c));
+        add(out, "num_threads", c.ioThreads());
         add(out, "tcpport", c.memcachedPort());
         add(out, "speicher_port", c.speicherPort());
         add(out, "inter", c.listen().getHostAddress());
@@ -122,11 +123,6 @@ public final class Statistics {
         add(out, "engine", c.engine().name().toLowerCase(Locale.ROOT));
         add(out, "data_dir", c.dataDir());
         add(out, "fsync", c.fsync().name().toLowerCase(Locale.ROOT));
-    }
-
-    /** The threads serving connections: the event loops, or the virtual threads' carriers. */
-    private static int ioThreads(ServerConfig config) {
-        return Connections.waitsForFsync(config) ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
     }
 
     private static void items(ServerContext context, List<Stat> out) {

@@ -1,7 +1,6 @@
 /**
  * The server process: flags and configuration, the listeners with their accept threads, the event
- * loops that serve connections (or, under {@code fsync always}, a virtual thread per connection),
- * protocol selection by a connection's first byte, shutdown on
+ * loops that serve connections, protocol selection by a connection's first byte, shutdown on
  * signals, and the counters {@code stats} reports. The protocol handlers live in subpackages, one
  * per protocol; this package is the only place that knows the codecs and the engines together.
  */

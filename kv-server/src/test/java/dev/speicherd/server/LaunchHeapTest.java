@@ -30,10 +30,11 @@ class LaunchHeapTest {
     }
 
     @Test
-    void noItemLimitOrAThreadPerConnectionLeavesTheJvmsDefault() {
+    void noItemLimitLeavesTheJvmsDefault() {
         assertEquals(Optional.empty(), option(Map.of(), "-m", "0"));
-        assertEquals(Optional.empty(), option(Map.of(), "--engine", "log", "--fsync", "always"));
-        assertEquals(Optional.of("-Xmx212m"), option(Map.of(), "--engine", "log"), "fsync everysec: event loops");
+        assertEquals(Optional.of("-Xmx212m"), option(Map.of(), "--engine", "log"));
+        assertEquals(Optional.of("-Xmx212m"), option(Map.of(), "--engine", "log", "--fsync", "always"),
+                "fsync always is served by the event loops too, within the client memory");
     }
 
     @Test

@@ -103,8 +103,15 @@ public final class LogStore implements Store {
 
     /** When an acknowledged change is on disk. */
     public enum Fsync {
-        /** Before it is acknowledged; concurrent writers share fsyncs. */
+        /** Before the call that made it returns; concurrent writers share fsyncs. */
         ALWAYS,
+        /**
+         * Before the {@link LogStore#sync} that the thread which made it calls next returns: a
+         * caller that answers many requests at a time syncs once for all their changes, then
+         * acknowledges them. Concurrent callers share fsyncs. A change whose thread never syncs
+         * is synced at close, as under {@link #NO}.
+         */
+        BATCH,
         /** Within about a second: a background thread syncs once a second. */
         EVERYSEC,
         /** When the operating system decides, and at close. */
@@ -392,9 +399,17 @@ public final class LogStore implements Store {
         });
     }
 
+    /** Under {@link Fsync#BATCH}, syncs the calling thread's changes; otherwise does nothing. */
+    @Override
+    public void sync() {
+        writer.sync();
+    }
+
     @Override
     public StoreStats stats() {
-        return memory.stats();
+        StoreStats items = memory.stats();
+        return new StoreStats(items.currItems(), items.totalItems(), items.bytes(), items.limitBytes(),
+                items.evictions(), items.reclaimed(), writer.syncCount());
     }
 
     /**

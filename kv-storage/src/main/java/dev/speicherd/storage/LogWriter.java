@@ -31,7 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * until an fsync has covered its record. The syncs are grouped: the first waiter becomes the
  * leader, syncs outside every lock, and releases all whose records that sync covered, while
  * records appended meanwhile wait for the next leader; so many writers share one fsync and
- * throughput grows with their number. Under {@link LogStore.Fsync#EVERYSEC} a background thread
+ * throughput grows with their number. Under {@link LogStore.Fsync#BATCH} {@link #commit} only
+ * notes the ticket for the thread that made the change, and that thread's {@link #sync} waits for
+ * it, in the same way: an event loop makes a turn's changes, syncs once, then answers them all.
+ * Under {@link LogStore.Fsync#EVERYSEC} a background thread
  * syncs every {@link #EVERYSEC_INTERVAL}; under {@link LogStore.Fsync#NO} only {@link #close}
  * syncs. In both, an acknowledged write is in the operating system's cache and survives the
  * process dying, but not the machine failing within the interval. A failed fsync breaks the
@@ -77,6 +80,11 @@ final class LogWriter implements Journal {
     private boolean syncing;
     private final LongAdder syncs = new LongAdder();
     private ScheduledExecutorService syncer;
+    /**
+     * Under {@link LogStore.Fsync#BATCH}, each thread's last ticket not yet synced, or {@link
+     * #NOTHING}: a thread's tickets only grow, so the last covers its every change.
+     */
+    private final ThreadLocal<long[]> unsynced = ThreadLocal.withInitial(() -> new long[] {NOTHING});
 
     /**
      * Creates a writer that is not open yet: a store replays its log into memory first, and
@@ -129,9 +137,36 @@ final class LogWriter implements Journal {
 
     @Override
     public void commit(long ticket) {
-        if (fsync == LogStore.Fsync.ALWAYS && ticket != NOTHING) {
-            awaitDurable(ticket);
+        if (ticket == NOTHING) {
+            return;
         }
+        if (fsync == LogStore.Fsync.ALWAYS) {
+            awaitDurable(ticket);
+        } else if (fsync == LogStore.Fsync.BATCH) {
+            unsynced.get()[0] = ticket;
+        }
+    }
+
+    /**
+     * Under {@link LogStore.Fsync#BATCH}, waits until an fsync has covered the calling thread's
+     * records; returns at once when it appended none since its last sync, and under any other
+     * policy. The ticket is forgotten even when the sync fails, so that a thread which goes on
+     * reading after a failure is not refused forever; the caller must treat every change of its
+     * batch as lost.
+     *
+     * @throws StorageException if the writer is broken or the sync fails
+     */
+    void sync() {
+        if (fsync != LogStore.Fsync.BATCH) {
+            return;
+        }
+        long[] mine = unsynced.get();
+        long ticket = mine[0];
+        if (ticket == NOTHING) {
+            return;
+        }
+        mine[0] = NOTHING;
+        awaitDurable(ticket);
     }
 
     /**

@@ -497,7 +497,8 @@ public final class MemoryStore implements Store {
                 bytes.get(),
                 limitBytes,
                 evictions.sum(),
-                reclaimed.sum());
+                reclaimed.sum(),
+                0);
     }
 
     /** Stops the background sweep. The items stay in memory until the store is unreachable. */

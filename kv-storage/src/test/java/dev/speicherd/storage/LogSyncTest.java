@@ -73,6 +73,47 @@ final class LogSyncTest {
     }
 
     @Test
+    void batchSyncsAThreadsChangesTogetherWhenItAsks() throws IOException {
+        try (LogStore store = open(LogStore.Fsync.BATCH)) {
+            LogWriter writer = store.writer();
+            for (int i = 0; i < 20; i++) {
+                stored(store.set(b("k" + i), b("v"), 0, Item.NEVER));
+            }
+            assertEquals(0, writer.syncCount(), "a change waits for the sync its thread asks for");
+            assertTrue(writer.durableBytes() < writer.appendedBytes());
+            store.sync();
+            assertEquals(1, writer.syncCount(), "one fsync for the twenty changes");
+            assertEquals(writer.appendedBytes(), writer.durableBytes());
+            store.get(b("k0"));
+            store.delete(b("missing"), 0);
+            store.sync();
+            assertEquals(1, writer.syncCount(), "nothing changed since the last sync: nothing to wait for");
+        }
+    }
+
+    @Test
+    void underBatchAThreadSyncsItsOwnChanges() throws Exception {
+        try (LogStore store = open(LogStore.Fsync.BATCH)) {
+            LogWriter writer = store.writer();
+            stored(store.set(b("mine"), b("v"), 0, Item.NEVER));
+            runConcurrently(1, thread -> {
+                store.sync(); // a thread that changed nothing
+                return null;
+            });
+            assertEquals(0, writer.syncCount(), "another thread's sync does not wait for this thread's changes");
+            runConcurrently(1, thread -> {
+                stored(store.set(b("theirs"), b("v"), 0, Item.NEVER));
+                store.sync();
+                return null;
+            });
+            assertEquals(1, writer.syncCount());
+            assertEquals(writer.appendedBytes(), writer.durableBytes(), "an fsync covers every record before it");
+            store.sync();
+            assertEquals(1, writer.syncCount(), "this thread's change was covered by the other's fsync");
+        }
+    }
+
+    @Test
     void everysecSyncsInTheBackground() throws Exception {
         try (LogStore store = open(LogStore.Fsync.EVERYSEC)) {
             LogWriter writer = store.writer();

@@ -17,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
+import dev.speicherd.server.BlockingConnection;
 import dev.speicherd.server.ServerConfig;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
-import dev.speicherd.server.Transport;
 import dev.speicherd.server.binary.Packets.Response;
 import dev.speicherd.storage.MemoryStore;
 import java.io.BufferedInputStream;
@@ -76,7 +76,7 @@ class BinaryProtocolHandlerTest {
     /** Serves {@code input} as one connection and returns the responses. */
     private List<Response> converse(byte[] input) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new BinaryProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(input), out), context);
+        BlockingConnection.serve(new BinaryProtocolHandler(), BlockingConnection.transport(new ByteArrayInputStream(input), out), context);
         return responses(out.toByteArray());
     }
 
@@ -373,7 +373,7 @@ class BinaryProtocolHandlerTest {
                 writes[0]++;
             }
         };
-        new BinaryProtocolHandler().serve(Transport.blocking(input, socket), context);
+        BlockingConnection.serve(new BinaryProtocolHandler(), BlockingConnection.transport(input, socket), context);
         return writes[0];
     }
 

@@ -11,10 +11,10 @@ import com.google.gson.JsonParser;
 import dev.speicherd.api.Item;
 import dev.speicherd.api.Lookup;
 import dev.speicherd.storage.MemoryStore;
+import dev.speicherd.server.BlockingConnection;
 import dev.speicherd.server.ServerConfig;
 import dev.speicherd.server.ServerContext;
 import dev.speicherd.server.ServerStats;
-import dev.speicherd.server.Transport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -80,7 +80,7 @@ class SpeicherProtocolHandlerTest {
     /** Serves {@code input} as one connection and returns the reply frames as text. */
     private List<String> converse(byte[] input) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(input), out), context);
+        BlockingConnection.serve(new SpeicherProtocolHandler(), BlockingConnection.transport(new ByteArrayInputStream(input), out), context);
         return replies(out.toByteArray()).stream().map(JsonObject::toString).toList();
     }
 
@@ -126,7 +126,7 @@ class SpeicherProtocolHandlerTest {
     void itemsWrittenOverMemcachedReadAsJson(String stored, String value) throws IOException {
         store.set("m".getBytes(StandardCharsets.UTF_8), stored.getBytes(StandardCharsets.UTF_8), 7, Item.NEVER);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(
+        BlockingConnection.serve(new SpeicherProtocolHandler(), BlockingConnection.transport(new ByteArrayInputStream(
                 wire("{\"command\":\"GET\",\"key\":\"m\"}")), out), context);
         byte[] reply = out.toByteArray();
         assertEquals("{\"status_code\":200,\"value\":" + value + "}",
@@ -193,8 +193,8 @@ class SpeicherProtocolHandlerTest {
         byte[] cut = frame("{\"command\":\"GET\",\"key\":\"k\"}");
         byte[] input = ByteBuffer.allocate(whole.length + 10).put(whole).put(cut, 0, 10).array();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThrows(EOFException.class, () -> new SpeicherProtocolHandler()
-                .serve(Transport.blocking(new ByteArrayInputStream(input), out), context));
+        assertThrows(EOFException.class, () -> BlockingConnection.serve(new SpeicherProtocolHandler(),
+                BlockingConnection.transport(new ByteArrayInputStream(input), out), context));
         assertEquals(List.of("{\"status_code\":200}"), replies(out.toByteArray()).stream().map(JsonObject::toString).toList());
     }
 
@@ -209,7 +209,7 @@ class SpeicherProtocolHandlerTest {
                 "{\"command\":\"RST\"}",
                 "{\"command\":\"FOO\"}");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(input), out), context);
+        BlockingConnection.serve(new SpeicherProtocolHandler(), BlockingConnection.transport(new ByteArrayInputStream(input), out), context);
         ServerStats stats = context.stats();
         assertEquals(7, stats.sum(c -> c.speicherRequests));
         assertEquals(1, stats.sum(c -> c.cmdSet));
@@ -241,7 +241,7 @@ class SpeicherProtocolHandlerTest {
                 "{\"command\":\"SET\",\"key\":\"k\",\"value\":1}",
                 "{\"command\":\"GET\",\"key\":\"k\"}",
                 "{\"command\":\"DEL\",\"key\":\"k\"}");
-        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(batch), raw), context);
+        BlockingConnection.serve(new SpeicherProtocolHandler(), BlockingConnection.transport(new ByteArrayInputStream(batch), raw), context);
         assertEquals(1, writes.size(), writes.toString());
     }
 
@@ -250,8 +250,8 @@ class SpeicherProtocolHandlerTest {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket connection = listener.accept()) {
-                    new SpeicherProtocolHandler().serve(
-                            Transport.blocking(connection.getInputStream(), connection.getOutputStream()), context);
+                    BlockingConnection.serve(new SpeicherProtocolHandler(),
+                            BlockingConnection.transport(connection.getInputStream(), connection.getOutputStream()), context);
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
@@ -292,7 +292,7 @@ class SpeicherProtocolHandlerTest {
     @Test
     void replyBytesAreTheDocumentedFrames() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new SpeicherProtocolHandler().serve(Transport.blocking(new ByteArrayInputStream(
+        BlockingConnection.serve(new SpeicherProtocolHandler(), BlockingConnection.transport(new ByteArrayInputStream(
                 wire("{\"command\":\"RST\"}")), out), context);
         assertArrayEquals(frame("{\"status_code\":200}"), out.toByteArray());
         assertTrue(Arrays.equals(new byte[] {0, 0, 0, 19}, Arrays.copyOf(out.toByteArray(), 4)));
