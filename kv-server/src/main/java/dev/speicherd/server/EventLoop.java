@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,13 +63,11 @@ final class EventLoop implements AutoCloseable {
     static final long STARVED_RETRY_MILLIS = 5;
     /** Where lingering connections' input is dropped; one per loop, as one connection reads at a time. */
     private static final int SINK_BYTES = 16 * 1024;
-    /** What an answer waits for when nothing need be durable first. */
-    private static final Runnable SEND_AT_ONCE = () -> {};
 
     private final Connections connections;
     private final Store store;
-    /** Runs before any answer goes to a socket: {@link #syncChanges} or {@link #SEND_AT_ONCE}. */
-    private final Runnable beforeSending;
+    /** Whether answers wait for {@link #syncChanges} before they go to a socket. */
+    private final boolean syncsBeforeAnswering;
     private final long idleNanos;
     private final Selector selector;
     private final TurnClock.LoopThread thread;
@@ -97,8 +96,7 @@ final class EventLoop implements AutoCloseable {
         this.connections = connections;
         this.idleNanos = idleTimeout.toNanos();
         this.store = connections.context().store();
-        this.beforeSending = Connections.syncsBeforeAnswering(connections.context().config())
-                ? this::syncChanges : SEND_AT_ONCE;
+        this.syncsBeforeAnswering = Connections.syncsBeforeAnswering(connections.context().config());
         this.selector = Selector.open();
         this.thread = new TurnClock.LoopThread(this::run, "speicherd-io-" + index);
         thread.start();
@@ -145,9 +143,13 @@ final class EventLoop implements AutoCloseable {
         starved.add(connection);
     }
 
-    /** What each connection's output runs before an answer goes to its socket. */
-    Runnable beforeSending() {
-        return beforeSending;
+    /**
+     * Where a connection's answers go: its socket, or under {@code fsync always} its socket behind
+     * {@link #syncChanges} ({@link SyncingChannel}). The memory engine's sends stay plain socket
+     * writes, with nothing more on their path.
+     */
+    WritableByteChannel answersTo(SocketChannel socket) {
+        return syncsBeforeAnswering ? new SyncingChannel(socket, this::syncChanges) : socket;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * One connection on an {@link EventLoop}: its input, its output, its session, and where it is in
@@ -42,6 +43,8 @@ final class LoopConnection {
     private final EventLoop loop;
     private final Connections connections;
     private final SocketChannel channel;
+    /** Where the answers go: the socket, or under {@code fsync always} the socket after a sync. */
+    private final WritableByteChannel answers;
     private final SelectionKey key;
     private final Protocol portProtocol;
     private final String peer;
@@ -62,7 +65,8 @@ final class LoopConnection {
         this.portProtocol = portProtocol;
         this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
         this.in = new LoopInput(connections.clientMemory());
-        this.out = new LoopOutput(connections.clientMemory(), channel, loop.beforeSending());
+        this.answers = loop.answersTo(channel);
+        this.out = new LoopOutput(connections.clientMemory(), answers);
         this.lastActive = now;
         LOG.log(DEBUG, "connection from {0}", peer);
     }
@@ -74,7 +78,7 @@ final class LoopConnection {
     void receive(long now) {
         try {
             int ops = key.readyOps();
-            if ((ops & SelectionKey.OP_WRITE) != 0 && out.send(channel) > 0) {
+            if ((ops & SelectionKey.OP_WRITE) != 0 && out.send(answers) > 0) {
                 lastActive = now;
             }
             if (state == State.LINGERING) {
@@ -133,7 +137,7 @@ final class LoopConnection {
             // The answers may have stopped at the high-water mark: go on while the socket takes
             // them and whole requests are still buffered.
             while (true) {
-                if (out.send(channel) > 0) {
+                if (out.send(answers) > 0) {
                     lastActive = now;
                 }
                 if (!answering()) {

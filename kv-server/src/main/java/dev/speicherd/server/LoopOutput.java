@@ -19,9 +19,6 @@ import java.util.Objects;
  * answer goes to the socket as it is made, as much as the socket takes; an answer that neither
  * fits nor leaves fails its connection.
  *
- * <p>Whatever the path, an answer waits for its loop's {@code beforeSending} before it goes to
- * the socket: under {@code fsync always}, the sync that makes the changes it acknowledges durable.
- *
  * <p>Used by the connection's event loop thread only.
  */
 final class LoopOutput extends OutputStream {
@@ -39,8 +36,6 @@ final class LoopOutput extends OutputStream {
     private final ClientMemory memory;
     /** The connection's socket, which an answer goes to as it is made when memory is short. */
     private final WritableByteChannel channel;
-    /** Runs before any byte goes to the socket; throws when the answers must not leave. */
-    private final Runnable beforeSending;
     private final int maxPending;
     private byte[] buf = new byte[INITIAL_BYTES];
     /** A view of {@link #buf} for the channel, made again only when the buffer is. */
@@ -48,18 +43,17 @@ final class LoopOutput extends OutputStream {
     private int start;
     private int end;
 
-    LoopOutput(ClientMemory memory, WritableByteChannel channel, Runnable beforeSending) {
-        this(memory, channel, beforeSending, MAX_PENDING_BYTES);
+    LoopOutput(ClientMemory memory, WritableByteChannel channel) {
+        this(memory, channel, MAX_PENDING_BYTES);
     }
 
     /** An output that holds at most {@code maxPending} unsent bytes; tests use a small one. */
-    LoopOutput(ClientMemory memory, WritableByteChannel channel, Runnable beforeSending, int maxPending) {
+    LoopOutput(ClientMemory memory, WritableByteChannel channel, int maxPending) {
         if (maxPending < INITIAL_BYTES || maxPending > MAX_PENDING_BYTES) {
             throw new IllegalArgumentException("maxPending out of range: " + maxPending);
         }
         this.memory = memory;
         this.channel = channel;
-        this.beforeSending = beforeSending;
         this.maxPending = maxPending;
     }
 
@@ -106,7 +100,6 @@ final class LoopOutput extends OutputStream {
         if (start == end) {
             return 0;
         }
-        beforeSending.run();
         int n = channel.write(view.limit(end).position(start));
         start += n;
         if (start == end) {

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
  */
 final class LoopOutputTest {
 
-    private static final Runnable SEND_AT_ONCE = () -> {};
-
     /** A socket stand-in that takes at most {@code perCall} bytes per write, and keeps them. */
     private static final class Peer implements WritableByteChannel {
         final ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -58,7 +56,7 @@ final class LoopOutputTest {
     }
 
     private static LoopOutput output(int maxPending) {
-        return new LoopOutput(new ClientMemory(Long.MAX_VALUE / 4), new Peer(0), SEND_AT_ONCE, maxPending);
+        return new LoopOutput(new ClientMemory(Long.MAX_VALUE / 4), new Peer(0), maxPending);
     }
 
     private static byte[] pattern(int n, int seed) {
@@ -271,7 +269,7 @@ final class LoopOutputTest {
     void anAnswerWhoseMemoryIsNotThereGoesToTheSocketAsItIsMade() throws IOException {
         ClientMemory memory = new ClientMemory(1);
         Peer peer = new Peer(Integer.MAX_VALUE);
-        LoopOutput out = new LoopOutput(memory, peer, SEND_AT_ONCE, LoopOutput.MAX_PENDING_BYTES);
+        LoopOutput out = new LoopOutput(memory, peer, LoopOutput.MAX_PENDING_BYTES);
         byte[] answer = pattern(3 * 1024 * 1024 + 5, 14);
         out.write("VALUE big 0 3145733\r\n".getBytes(US_ASCII));
         out.write(answer);
@@ -285,7 +283,7 @@ final class LoopOutputTest {
     void anAnswerThatNeitherFitsTheMemoryLeftNorLeavesFailsItsConnection() throws IOException {
         int limit = 3 * LoopOutput.INITIAL_BYTES;
         ClientMemory memory = new ClientMemory(limit);
-        LoopOutput out = new LoopOutput(memory, new Peer(0), SEND_AT_ONCE, LoopOutput.MAX_PENDING_BYTES);
+        LoopOutput out = new LoopOutput(memory, new Peer(0), LoopOutput.MAX_PENDING_BYTES);
         out.write(pattern(LoopOutput.INITIAL_BYTES * 2, 15)); // a new share of 16 KiB, under half the limit
         assertEquals(LoopOutput.INITIAL_BYTES, memory.used());
         out.write(pattern(LoopOutput.INITIAL_BYTES * 2, 16)); // a held share grows to the limit: 48 KiB
@@ -300,7 +298,7 @@ final class LoopOutputTest {
     void aGrownBufferGivesItsShareBackOnceTheAnswerHasLeft() throws IOException {
         ClientMemory memory = new ClientMemory(1 << 20);
         Peer peer = new Peer(30_000);
-        LoopOutput out = new LoopOutput(memory, peer, SEND_AT_ONCE, LoopOutput.MAX_PENDING_BYTES);
+        LoopOutput out = new LoopOutput(memory, peer, LoopOutput.MAX_PENDING_BYTES);
         out.write(pattern(100_000, 17));
         assertEquals(100_000 - LoopOutput.INITIAL_BYTES, memory.used(), "grown to the answer, held whole");
         out.send(peer);
@@ -310,33 +308,33 @@ final class LoopOutputTest {
     }
 
     @Test
-    void noByteLeavesBeforeTheLoopSaysItMay() throws IOException {
+    void underASyncingChannelNoByteLeavesBeforeTheSync() throws IOException {
         Peer peer = new Peer(Integer.MAX_VALUE);
         int[] asked = {0};
         boolean[] durable = {false};
-        Runnable sync = () -> {
+        SyncingChannel socket = new SyncingChannel(peer, () -> {
             asked[0]++;
             if (!durable[0]) {
                 throw new IllegalStateException("the sync failed");
             }
-        };
-        LoopOutput out = new LoopOutput(new ClientMemory(1 << 20), peer, sync, LoopOutput.MAX_PENDING_BYTES);
-        assertEquals(0, out.send(peer), "nothing pending: nothing to wait for");
+        });
+        LoopOutput out = new LoopOutput(new ClientMemory(1 << 20), socket);
+        assertEquals(0, out.send(socket), "nothing pending: nothing to wait for");
         assertEquals(0, asked[0]);
         out.write("STORED\r\n".getBytes(US_ASCII));
-        assertThrows(IllegalStateException.class, () -> out.send(peer));
+        assertThrows(IllegalStateException.class, () -> out.send(socket));
         assertEquals(0, peer.calls, "an answer whose sync failed never reaches the socket");
         durable[0] = true;
-        assertEquals(8, out.send(peer));
+        assertEquals(8, out.send(socket));
         assertEquals(2, asked[0]);
         assertEquals("STORED\r\n", peer.got.toString(US_ASCII));
     }
 
     @Test
-    void anAnswerSentAsItIsMadeWaitsForTheLoopToo() throws IOException {
+    void anAnswerSentAsItIsMadeWaitsForTheSyncToo() throws IOException {
         Peer peer = new Peer(Integer.MAX_VALUE);
         int[] asked = {0};
-        LoopOutput out = new LoopOutput(new ClientMemory(1), peer, () -> asked[0]++, LoopOutput.MAX_PENDING_BYTES);
+        LoopOutput out = new LoopOutput(new ClientMemory(1), new SyncingChannel(peer, () -> asked[0]++));
         out.write(pattern(LoopOutput.INITIAL_BYTES + 1, 18)); // no memory to grow: the first 16 KiB leave now
         assertEquals(1, asked[0]);
         assertEquals(LoopOutput.INITIAL_BYTES, peer.got.size());
