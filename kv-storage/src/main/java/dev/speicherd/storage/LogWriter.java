@@ -81,8 +81,8 @@ final class LogWriter implements Journal {
     private final LongAdder syncs = new LongAdder();
     private ScheduledExecutorService syncer;
     /**
-     * Under {@link LogStore.Fsync#BATCH}, each thread's last ticket not yet synced, or {@link
-     * #NOTHING}: a thread's tickets only grow, so the last covers its every change.
+     * Under {@link LogStore.Fsync#BATCH}, the highest ticket of each thread's changes not yet
+     * synced, or {@link #NOTHING}: it covers every one of them.
      */
     private final ThreadLocal<long[]> unsynced = ThreadLocal.withInitial(() -> new long[] {NOTHING});
 
@@ -143,7 +143,8 @@ final class LogWriter implements Journal {
         if (fsync == LogStore.Fsync.ALWAYS) {
             awaitDurable(ticket);
         } else if (fsync == LogStore.Fsync.BATCH) {
-            unsynced.get()[0] = ticket;
+            long[] mine = unsynced.get();
+            mine[0] = Math.max(mine[0], ticket);
         }
     }
 

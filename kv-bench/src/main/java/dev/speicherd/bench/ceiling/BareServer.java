@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A bare memcached responder on loopback ({@link BareReplies}), in one of two designs:
- * {@code threads}, a blocking virtual thread per connection as speicherd serves; or {@code
+ * {@code threads}, a blocking virtual thread per connection, as speicherd first served; or {@code
  * loop}, a few platform threads each with a selector over its share of the connections, as
  * memcached's workers do. Both read into a 16 KB buffer, answer every complete request in it and
  * write the answers in one call.
