@@ -4,8 +4,9 @@ import dev.speicherd.codec.KeySpan;
 import java.io.IOException;
 
 /**
- * One connection's conversation in one protocol, a request at a time: the same session runs on a
- * thread that blocks on its input and on an event loop that calls it only when input is there.
+ * One connection's conversation in one protocol, a request at a time, on an event loop that calls
+ * it only when input is there (the tests also run sessions on blocking streams, which need nothing
+ * of what follows).
  *
  * <p>On an event loop the input throws {@link MoreInputNeeded} when a request has not fully
  * arrived; the loop then rewinds the input to where the request began, makes the session
