@@ -21,8 +21,7 @@ import java.time.Duration;
  * @param clientMemoryBytes the heap the event loops' connection buffers may take together beyond
  *     their starting size, see {@code ClientMemory}
  * @param idleTimeout how long a connection may stay silent; {@link Duration#ZERO} for ever
- * @param ioThreads the event loops that serve connections (not used under the log engine's {@code
- *     fsync always}, where each connection has a thread of its own)
+ * @param ioThreads the event loops that serve connections
  * @param verbosity 0 normal, 1 for {@code -v}, 2 for {@code -vv}
  */
 public record ServerConfig(
