@@ -49,7 +49,8 @@ import java.util.function.Consumer;
  * <p><b>Durable before answered.</b> Under the log engine's {@code fsync always}, no answer leaves
  * before the changes the loop has made are synced ({@link Store#sync}): the first send of a turn
  * syncs for every change of the turn, so a turn's writes share one fsync, and the two loops'
- * syncs share one when they meet (the log groups them). While it syncs the loop serves nobody,
+ * syncs share one when they meet (the log groups them); changes no answer waits for (noreply)
+ * are synced at the end of the turn. While it syncs the loop serves nobody,
  * which is what every connection in the turn waits for anyway; Redis's {@code appendfsync
  * always} works the same way.
  */
@@ -286,5 +287,21 @@ final class EventLoop implements AutoCloseable {
             ready.get(i).send(now);
         }
         ready.clear();
+        if (syncsBeforeAnswering) {
+            syncUnanswered();
+        }
+    }
+
+    /**
+     * Under {@code fsync always}, after the send pass: syncs what changed without an answer to
+     * wait for it (a {@code noreply} set, a quiet binary one), so that it is not left to the next
+     * answer. Costs nothing when every change of the turn was synced for its answer.
+     */
+    private void syncUnanswered() {
+        try {
+            syncChanges();
+        } catch (StorageException e) {
+            // Logged by syncChanges; nothing was acknowledged, and the log refuses later writes.
+        }
     }
 }

@@ -116,6 +116,18 @@ final class SyncBeforeAnsweringTest {
     }
 
     @Test
+    void aChangeNoAnswerWaitsForIsSyncedAtTheEndOfItsTurn() throws Exception {
+        try (Socket client = connect()) {
+            client.getOutputStream().write("set quiet 0 0 1 noreply\r\nx\r\n".getBytes(US_ASCII));
+            long deadline = System.nanoTime() + Duration.ofMillis(TIMEOUT_MILLIS).toNanos();
+            while (syncs.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, syncs.get(), "a noreply set is synced without waiting for a later answer");
+        }
+    }
+
+    @Test
     void whenTheSyncFailsTheAnswerNeverLeavesAndReadsGoOn() throws IOException {
         failing.set(true);
         try (Socket client = connect()) {
