@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.WritableByteChannel;
 
 /**
  * One connection on an {@link EventLoop}: its input, its output, its session, and where it is in
@@ -43,8 +42,6 @@ final class LoopConnection {
     private final EventLoop loop;
     private final Connections connections;
     private final SocketChannel channel;
-    /** Where the answers go: the socket, or under {@code fsync always} the socket after a sync. */
-    private final WritableByteChannel answers;
     private final SelectionKey key;
     private final Protocol portProtocol;
     private final String peer;
@@ -65,8 +62,7 @@ final class LoopConnection {
         this.portProtocol = portProtocol;
         this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
         this.in = new LoopInput(connections.clientMemory());
-        this.answers = loop.answersTo(channel);
-        this.out = new LoopOutput(connections.clientMemory(), answers);
+        this.out = new LoopOutput(connections.clientMemory(), loop.answersTo(channel));
         this.lastActive = now;
         LOG.log(DEBUG, "connection from {0}", peer);
     }
@@ -78,7 +74,7 @@ final class LoopConnection {
     void receive(long now) {
         try {
             int ops = key.readyOps();
-            if ((ops & SelectionKey.OP_WRITE) != 0 && out.send(answers) > 0) {
+            if ((ops & SelectionKey.OP_WRITE) != 0 && out.send() > 0) {
                 lastActive = now;
             }
             if (state == State.LINGERING) {
@@ -137,7 +133,7 @@ final class LoopConnection {
             // The answers may have stopped at the high-water mark: go on while the socket takes
             // them and whole requests are still buffered.
             while (true) {
-                if (out.send(answers) > 0) {
+                if (out.send() > 0) {
                     lastActive = now;
                 }
                 if (!answering()) {

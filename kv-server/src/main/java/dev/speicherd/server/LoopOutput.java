@@ -34,7 +34,10 @@ final class LoopOutput extends OutputStream {
     static final int MAX_PENDING_BYTES = Integer.MAX_VALUE - 8;
 
     private final ClientMemory memory;
-    /** The connection's socket, which an answer goes to as it is made when memory is short. */
+    /**
+     * Where the answers go: the connection's socket (under {@code fsync always}, behind a {@link
+     * SyncingChannel}), after each batch, or as they are made when memory is short.
+     */
     private final WritableByteChannel channel;
     private final int maxPending;
     private byte[] buf = new byte[INITIAL_BYTES];
@@ -96,7 +99,7 @@ final class LoopOutput extends OutputStream {
      *
      * @return the bytes sent
      */
-    int send(WritableByteChannel channel) throws IOException {
+    int send() throws IOException {
         if (start == end) {
             return 0;
         }
@@ -131,7 +134,7 @@ final class LoopOutput extends OutputStream {
                 use(Arrays.copyOf(buf, target));
                 return;
             }
-            if (send(channel) == 0) {
+            if (send() == 0) {
                 throw tooMuch(needed, target);
             }
             if (end < buf.length) {

@@ -50,13 +50,13 @@ final class LoopOutputTest {
         }
     }
 
-    /** An output with all the memory it asks for, on a socket that takes nothing unless a test sends. */
-    private static LoopOutput output() {
-        return output(LoopOutput.MAX_PENDING_BYTES);
+    /** An output with all the memory it asks for, so that it sends only when a test does. */
+    private static LoopOutput output(WritableByteChannel channel) {
+        return output(channel, LoopOutput.MAX_PENDING_BYTES);
     }
 
-    private static LoopOutput output(int maxPending) {
-        return new LoopOutput(new ClientMemory(Long.MAX_VALUE / 4), new Peer(0), maxPending);
+    private static LoopOutput output(WritableByteChannel channel, int maxPending) {
+        return new LoopOutput(new ClientMemory(Long.MAX_VALUE / 4), channel, maxPending);
     }
 
     private static byte[] pattern(int n, int seed) {
@@ -76,10 +76,10 @@ final class LoopOutputTest {
     }
 
     /** Sends until everything pending has left; returns the number of sends. */
-    private static int sendAll(LoopOutput out, WritableByteChannel channel) throws IOException {
+    private static int sendAll(LoopOutput out) throws IOException {
         int sends = 0;
         while (out.pending() > 0) {
-            int n = out.send(channel);
+            int n = out.send();
             assertTrue(n > 0, "a peer that always takes something took nothing");
             sends++;
         }
@@ -88,10 +88,10 @@ final class LoopOutputTest {
 
     @Test
     void bytesWrittenAreSentInTheOrderWritten() throws IOException {
-        LoopOutput out = output();
         Peer peer = new Peer(Integer.MAX_VALUE);
+        LoopOutput out = output(peer);
         assertEquals(0, out.pending());
-        assertEquals(0, out.send(peer), "nothing to send");
+        assertEquals(0, out.send(), "nothing to send");
         assertEquals(0, peer.calls, "and the socket is not asked");
 
         out.write('V');
@@ -103,22 +103,22 @@ final class LoopOutputTest {
         assertEquals(23, out.pending(), "flush sends nothing: the loop sends after the batch");
         assertEquals(0, peer.calls);
 
-        assertEquals(23, out.send(peer));
+        assertEquals(23, out.send());
         assertEquals(0, out.pending());
         assertEquals("VALUE k 0 3\r\nabc\r\nEND\r\n", peer.got.toString(US_ASCII));
-        assertEquals(0, out.send(peer));
+        assertEquals(0, out.send());
     }
 
     @Test
     void whatTheSocketDoesNotTakeStaysPendingAndALaterSendDeliversIt() throws IOException {
-        LoopOutput out = output();
         Peer peer = new Peer(1000);
+        LoopOutput out = output(peer);
         byte[] first = pattern(10_000, 1);
         out.write(first);
 
-        assertEquals(1000, out.send(peer));
+        assertEquals(1000, out.send());
         assertEquals(9000, out.pending());
-        assertEquals(1000, out.send(peer));
+        assertEquals(1000, out.send());
         assertEquals(8000, out.pending());
 
         // Answers written while some are still pending go after them.
@@ -128,24 +128,24 @@ final class LoopOutputTest {
         assertEquals(8000 + 12_000 + 1, out.pending());
 
         peer.perCall = 3333;
-        sendAll(out, peer);
+        sendAll(out);
         assertEquals(0, out.pending());
         assertArrayEquals(concat(first, second, new byte[] {77}), peer.got.toByteArray(), "byte for byte, in order");
     }
 
     @Test
     void writesThatWouldOverrunTheBufferAfterAPartialSendKeepTheOrder() throws IOException {
-        LoopOutput out = output();
         Peer peer = new Peer(LoopOutput.INITIAL_BYTES - 10);
+        LoopOutput out = output(peer);
         byte[] a = pattern(LoopOutput.INITIAL_BYTES - 5, 3); // nearly fills the first buffer
         out.write(a);
-        out.send(peer); // all but 5 leave: the 5 are at the buffer's far end
+        out.send(); // all but 5 leave: the 5 are at the buffer's far end
         assertEquals(5, out.pending());
         byte[] b = pattern(LoopOutput.INITIAL_BYTES - 100, 4); // fits only once the 5 move to the front
         out.write(b);
         byte[] c = pattern(3 * LoopOutput.INITIAL_BYTES, 5); // needs a larger buffer
         out.write(c);
-        sendAll(out, peer);
+        sendAll(out);
         assertArrayEquals(concat(a, b, c), peer.got.toByteArray());
     }
 
@@ -154,18 +154,18 @@ final class LoopOutputTest {
         Pipe pipe = Pipe.open();
         try (Pipe.SinkChannel sink = pipe.sink(); Pipe.SourceChannel source = pipe.source()) {
             sink.configureBlocking(false);
-            LoopOutput out = output();
+            LoopOutput out = output(sink);
             byte[] answers = pattern(2 * 1024 * 1024 + 3, 6);
             out.write(answers);
 
-            int sent = out.send(sink);
+            int sent = out.send();
             assertTrue(sent > 0, "the pipe takes something");
-            while (out.send(sink) > 0) {
+            while (out.send() > 0) {
                 // fill the pipe as far as it goes
             }
             int pending = out.pending();
             assertTrue(pending > 0, "a pipe does not take 2 MiB at once");
-            assertEquals(0, out.send(sink), "the pipe is full");
+            assertEquals(0, out.send(), "the pipe is full");
             assertEquals(pending, out.pending());
 
             ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -173,13 +173,13 @@ final class LoopOutputTest {
             while (got.size() < answers.length) {
                 int n = source.read(chunk.clear()); // blocking: the pipe holds bytes, or the send below adds some
                 got.write(chunk.array(), 0, n);
-                out.send(sink);
+                out.send();
             }
             assertEquals(0, out.pending());
             assertArrayEquals(answers, got.toByteArray(), "byte for byte");
 
             out.write("small".getBytes(US_ASCII));
-            assertEquals(5, out.send(sink), "after a large answer, a small one");
+            assertEquals(5, out.send(), "after a large answer, a small one");
             assertEquals(5, source.read(chunk.clear()));
             assertEquals("small", new String(chunk.array(), 0, 5, US_ASCII));
         }
@@ -187,7 +187,8 @@ final class LoopOutputTest {
 
     @Test
     void aWriteOfSeveralMebibytesIsHeldWholeAndDeliveredWhole() throws IOException {
-        LoopOutput out = output();
+        Peer peer = new Peer(256 * 1024);
+        LoopOutput out = output(peer);
         byte[] header = "VALUE big 0 6291456\r\n".getBytes(US_ASCII);
         byte[] value = pattern(6 * 1024 * 1024, 7);
         byte[] trailer = "\r\nEND\r\n".getBytes(US_ASCII);
@@ -197,15 +198,14 @@ final class LoopOutputTest {
         int total = header.length + value.length + trailer.length;
         assertEquals(total, out.pending(), "held whole, however small the first buffer");
 
-        Peer peer = new Peer(256 * 1024);
-        int sends = sendAll(out, peer);
+        int sends = sendAll(out);
         assertTrue(sends >= total / (256 * 1024), "sends: " + sends);
         assertArrayEquals(concat(header, value, trailer), peer.got.toByteArray());
 
         // The buffer went back to its first size; answers after it still go out in order.
         out.write("STORED\r\n".getBytes(US_ASCII));
         out.write(pattern(LoopOutput.INITIAL_BYTES * 2, 8));
-        sendAll(out, peer);
+        sendAll(out);
         byte[] all = peer.got.toByteArray();
         byte[] tail = new byte[8 + LoopOutput.INITIAL_BYTES * 2];
         System.arraycopy(all, total, tail, 0, tail.length);
@@ -215,7 +215,8 @@ final class LoopOutputTest {
 
     @Test
     void manySmallWritesOfSeveralMebibytesInAllAreDeliveredInOrder() throws IOException {
-        LoopOutput out = output();
+        Peer peer = new Peer(100_003);
+        LoopOutput out = output(peer);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         for (int i = 0; i < 200_000; i++) {
             byte[] line = ("VALUE k" + i + " 0 1\r\nx\r\n").getBytes(US_ASCII);
@@ -224,8 +225,7 @@ final class LoopOutputTest {
         }
         assertTrue(expected.size() > 3 * 1024 * 1024);
         assertEquals(expected.size(), out.pending());
-        Peer peer = new Peer(100_003);
-        sendAll(out, peer);
+        sendAll(out);
         assertArrayEquals(expected.toByteArray(), peer.got.toByteArray());
     }
 
@@ -234,7 +234,8 @@ final class LoopOutputTest {
         // A limit that is not a power of two times the first buffer, so that growth by doubling
         // would overshoot it: the buffer must stop at the limit, not refuse before it.
         int limit = LoopOutput.INITIAL_BYTES * 5 + 3;
-        LoopOutput out = output(limit);
+        Peer peer = new Peer(0); // takes nothing until the test lets it: the answers stay pending
+        LoopOutput out = output(peer, limit);
         byte[] answer = pattern(limit - 1, 9);
         out.write(answer);
         out.write('!');
@@ -248,8 +249,8 @@ final class LoopOutputTest {
         assertEquals(limit, out.pending(), "a refused write adds nothing");
 
         // What was held still goes out whole, and then the limit applies afresh.
-        Peer peer = new Peer(7_000);
-        sendAll(out, peer);
+        peer.perCall = 7_000;
+        sendAll(out);
         assertArrayEquals(concat(answer, new byte[] {'!'}), peer.got.toByteArray());
         out.write(pattern(limit, 10));
         assertEquals(limit, out.pending());
@@ -257,12 +258,12 @@ final class LoopOutputTest {
 
     @Test
     void theSmallestLimitIsTheFirstBufferAndALimitOutsideTheRangeIsRefused() throws IOException {
-        LoopOutput smallest = output(LoopOutput.INITIAL_BYTES);
+        LoopOutput smallest = output(new Peer(0), LoopOutput.INITIAL_BYTES);
         smallest.write(new byte[LoopOutput.INITIAL_BYTES]);
         assertEquals(LoopOutput.INITIAL_BYTES, smallest.pending());
         assertThrows(IOException.class, () -> smallest.write(0));
-        assertThrows(IllegalArgumentException.class, () -> output(LoopOutput.INITIAL_BYTES - 1));
-        assertThrows(IllegalArgumentException.class, () -> output(LoopOutput.MAX_PENDING_BYTES + 1));
+        assertThrows(IllegalArgumentException.class, () -> output(new Peer(0), LoopOutput.INITIAL_BYTES - 1));
+        assertThrows(IllegalArgumentException.class, () -> output(new Peer(0), LoopOutput.MAX_PENDING_BYTES + 1));
     }
 
     @Test
@@ -275,7 +276,7 @@ final class LoopOutputTest {
         out.write(answer);
         assertEquals(0, memory.used(), "the buffer never grew");
         assertTrue(out.pending() <= LoopOutput.INITIAL_BYTES);
-        sendAll(out, peer);
+        sendAll(out);
         assertArrayEquals(concat("VALUE big 0 3145733\r\n".getBytes(US_ASCII), answer), peer.got.toByteArray());
     }
 
@@ -301,9 +302,9 @@ final class LoopOutputTest {
         LoopOutput out = new LoopOutput(memory, peer, LoopOutput.MAX_PENDING_BYTES);
         out.write(pattern(100_000, 17));
         assertEquals(100_000 - LoopOutput.INITIAL_BYTES, memory.used(), "grown to the answer, held whole");
-        out.send(peer);
+        out.send();
         assertEquals(100_000 - LoopOutput.INITIAL_BYTES, memory.used(), "still partly pending");
-        sendAll(out, peer);
+        sendAll(out);
         assertEquals(0, memory.used());
     }
 
@@ -319,13 +320,13 @@ final class LoopOutputTest {
             }
         });
         LoopOutput out = new LoopOutput(new ClientMemory(1 << 20), socket);
-        assertEquals(0, out.send(socket), "nothing pending: nothing to wait for");
+        assertEquals(0, out.send(), "nothing pending: nothing to wait for");
         assertEquals(0, asked[0]);
         out.write("STORED\r\n".getBytes(US_ASCII));
-        assertThrows(IllegalStateException.class, () -> out.send(socket));
+        assertThrows(IllegalStateException.class, out::send);
         assertEquals(0, peer.calls, "an answer whose sync failed never reaches the socket");
         durable[0] = true;
-        assertEquals(8, out.send(socket));
+        assertEquals(8, out.send());
         assertEquals(2, asked[0]);
         assertEquals("STORED\r\n", peer.got.toString(US_ASCII));
     }
