@@ -528,14 +528,8 @@ class ScaleOutIT {
 
     private long currItems(int instance) throws IOException {
         try (MemcachedWire wire = new MemcachedWire(servers.get(instance).memcachedPort)) {
-            wire.send("stats\r\n");
-            for (String line; (line = wire.line()) != null && !line.equals("END"); ) {
-                if (line.startsWith("STAT curr_items ")) {
-                    return Long.parseLong(line.substring("STAT curr_items ".length()));
-                }
-            }
+            return wire.stat("curr_items");
         }
-        throw new AssertionError("no curr_items in stats of instance " + instance);
     }
 
     /** Which of the keys the instance holds, each with the value the clients set. */

@@ -50,9 +50,8 @@ import java.util.function.Consumer;
  * before the changes the loop has made are synced ({@link Store#sync}): the first send of a turn
  * syncs for every change of the turn, so a turn's writes share one fsync, and the two loops'
  * syncs share one when they meet (the log groups them); changes no answer waits for (noreply)
- * are synced at the end of the turn. While it syncs the loop serves nobody,
- * which is what every connection in the turn waits for anyway; Redis's {@code appendfsync
- * always} works the same way.
+ * are synced at the end of the turn. While it syncs the loop serves nobody, which is what every
+ * connection in the turn waits for anyway; Redis's {@code appendfsync always} works the same way.
  */
 final class EventLoop implements AutoCloseable {
 
