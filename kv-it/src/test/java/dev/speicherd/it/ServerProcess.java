@@ -23,6 +23,14 @@ final class ServerProcess implements AutoCloseable {
 
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Starts on free ports before giving up. A port found free can be taken before the server
+     * binds it (by any socket on the machine: a client's ephemeral port comes from the same
+     * range), so a start that lost its port tries again on fresh ones.
+     */
+    static final int PORT_ATTEMPTS = 3;
+    /** What the server's failure to bind says; the sign of a port taken since it was found free. */
+    static final String PORT_TAKEN = "Address already in use";
     /** The README's launcher. */
     static final Path LAUNCHER = Path.of("../bin/speicherd").toAbsolutePath().normalize();
 
@@ -55,16 +63,33 @@ final class ServerProcess implements AutoCloseable {
 
     /** A port that was free a moment ago. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /** {@code count} different ports that were free a moment ago: all are held open until all are found. */
+    static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // it was only held to keep its port from the next one
+                }
+            }
         }
     }
 
     /** Starts the jar with both listeners on free ports and the given extra flags. */
     static ServerProcess start(String... flags) {
-        return start(freePort(), freePort(), flags);
+        return startOnFreePorts(List.of(java(), "-Xmx512m", "-jar", jar().toString()), Map.of(), flags);
     }
 
     /** Starts the jar on the given ports with the given extra flags, and waits until ready. */
@@ -77,7 +102,7 @@ final class ServerProcess implements AutoCloseable {
      * launch defaults and heap), on free ports with the given environment and extra flags.
      */
     static ServerProcess launch(Map<String, String> env, String... flags) {
-        return start(List.of(LAUNCHER.toString()), launcherEnvironment(env), freePort(), freePort(), flags);
+        return startOnFreePorts(List.of(LAUNCHER.toString()), launcherEnvironment(env), flags);
     }
 
     /** {@code env}, and what the launcher needs to run the jar under test with the JDK running the tests. */
@@ -87,6 +112,19 @@ final class ServerProcess implements AutoCloseable {
         // bin/jdk takes $JAVA_HOME when it is new enough
         launcherEnv.put("JAVA_HOME", Path.of(java()).getParent().getParent().toString());
         return launcherEnv;
+    }
+
+    private static ServerProcess startOnFreePorts(List<String> launch, Map<String, String> env, String... flags) {
+        for (int attempt = 1; ; attempt++) {
+            int[] ports = freePorts(2);
+            try {
+                return start(launch, env, ports[0], ports[1], flags);
+            } catch (PortTaken e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static ServerProcess start(List<String> launch, Map<String, String> env, int speicherPort,
@@ -118,7 +156,8 @@ final class ServerProcess implements AutoCloseable {
                 Thread.sleep(20);
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     process.destroyForcibly();
-                    throw new IllegalStateException("speicherd did not become ready; stderr:\n" + stderrText());
+                    String message = "speicherd did not become ready; stderr:\n" + stderrText();
+                    throw stderrText().contains(PORT_TAKEN) ? new PortTaken(message) : new IllegalStateException(message);
                 }
             }
         } catch (InterruptedException e) {
@@ -176,6 +215,13 @@ final class ServerProcess implements AutoCloseable {
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /** The server could not bind a port: another socket took it after it was found free. */
+    static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
         }
     }
 }
