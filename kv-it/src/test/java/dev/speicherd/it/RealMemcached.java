@@ -38,19 +38,35 @@ final class RealMemcached implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         assertTrue(Files.isExecutable(BINARY), "memcached is not installed; .ci/run installs it with apt-get");
-        port = ServerProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-u", "root", "-U", "0",
-                "-l", "127.0.0.1", "-p", Integer.toString(port), "-t", "2"));
-        command.addAll(List.of(flags));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        for (int attempt = 1; ; attempt++) {
+            port = ServerProcess.freePort();
+            List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-u", "root", "-U", "0",
+                    "-l", "127.0.0.1", "-p", Integer.toString(port), "-t", "2"));
+            command.addAll(List.of(flags));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (awaitVersion()) {
+                return;
+            }
+            // memcached exited: most likely its port was taken after it was found free
+            if (attempt == ServerProcess.PORT_ATTEMPTS) {
+                throw new IllegalStateException("memcached exited at start " + attempt + " times; last port " + port);
+            }
+        }
+    }
+
+    /** Waits until memcached answers {@code version}; false if it exited first. */
+    private boolean awaitVersion() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
         while (true) {
             try (MemcachedWire w = new MemcachedWire(port)) {
                 if (w.call("version\r\n").startsWith("VERSION")) {
-                    return;
+                    return true;
                 }
             } catch (IOException e) {
+                if (!process.isAlive()) {
+                    return false;
+                }
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }

@@ -65,8 +65,9 @@ final class Twemproxy implements AutoCloseable {
         if (!Files.isExecutable(NUTCRACKER)) {
             throw new IllegalStateException(NUTCRACKER + " missing: install nutcracker (.ci/run does)");
         }
-        int port = ServerProcess.freePort();
-        int statsPort = ServerProcess.freePort();
+        int[] ports = ServerProcess.freePorts(2);
+        int port = ports[0];
+        int statsPort = ports[1];
         Path dir = Files.createTempDirectory("twemproxy-");
         Path conf = dir.resolve("nutcracker.yml");
         Files.writeString(conf, config(port, serverRetryTimeoutMillis, memcachedPorts));
