@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * An event loop under {@code fsync always}, in process: a turn's answers leave only after the
  * store has synced the changes they acknowledge, and when the sync fails they never leave. The
  * store models the log's {@code BATCH} contract: a sync after no change does nothing, and the
- * first after a change syncs (here: counts, or fails on demand).
+ * first after a change syncs (here: counts, fails on demand, or holds the loop until let go).
  */
 final class SyncBeforeAnsweringTest {
 
@@ -40,6 +42,10 @@ final class SyncBeforeAnsweringTest {
     private final AtomicInteger syncs = new AtomicInteger();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicBoolean changed = new AtomicBoolean();
+    /** Set to hold the loop in its next sync: {@link #inSync} opens as it gets there, {@link #letGo} ends it. */
+    private final AtomicBoolean holdNextSync = new AtomicBoolean();
+    private final CountDownLatch inSync = new CountDownLatch(1);
+    private final CountDownLatch letGo = new CountDownLatch(1);
     private ServerSocketChannel listener;
     private Connections connections;
 
@@ -53,6 +59,10 @@ final class SyncBeforeAnsweringTest {
                             syncs.incrementAndGet();
                             if (failing.get()) {
                                 throw new StorageException("the disk is gone", null);
+                            }
+                            if (holdNextSync.getAndSet(false)) {
+                                inSync.countDown();
+                                letGo.await();
                             }
                         }
                         return null;
@@ -77,6 +87,7 @@ final class SyncBeforeAnsweringTest {
 
     @AfterEach
     void stop() throws Exception {
+        letGo.countDown(); // a test that failed while the loop was held does not hold up the shutdown
         connections.shutdown(Duration.ofSeconds(1));
         listener.close();
     }
@@ -112,6 +123,27 @@ final class SyncBeforeAnsweringTest {
             client.getOutputStream().write("get a b\r\n".getBytes(US_ASCII));
             assertEquals("VALUE a 0 1\r\n1\r\nVALUE b 0 1\r\n2\r\nEND\r\n", read(client, "END\r\n"));
             assertEquals(2, syncs.get(), "a turn of reads syncs nothing");
+        }
+    }
+
+    @Test
+    void theSetsOfConnectionsReadyInOneTurnShareOneSync() throws Exception {
+        try (Socket first = connect(); Socket second = connect(); Socket third = connect()) {
+            for (Socket client : new Socket[] {first, second, third}) {
+                client.getOutputStream().write("get nothing\r\n".getBytes(US_ASCII));
+                assertEquals("END\r\n", read(client, "END\r\n")); // each is on the loop now
+            }
+            holdNextSync.set(true);
+            first.getOutputStream().write("set a 0 0 1\r\n1\r\n".getBytes(US_ASCII));
+            assertEquals(true, inSync.await(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS), "the loop reached the sync");
+            // While the loop syncs, two more sets arrive: the next select finds both connections ready.
+            second.getOutputStream().write("set b 0 0 1\r\n2\r\n".getBytes(US_ASCII));
+            third.getOutputStream().write("set c 0 0 1\r\n3\r\n".getBytes(US_ASCII));
+            letGo.countDown();
+            for (Socket client : new Socket[] {first, second, third}) {
+                assertEquals("STORED\r\n", read(client, "\r\n"));
+            }
+            assertEquals(2, syncs.get(), "one sync for the first set, one for the two of the next turn");
         }
     }
 
