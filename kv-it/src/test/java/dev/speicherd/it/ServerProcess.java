@@ -156,8 +156,9 @@ final class ServerProcess implements AutoCloseable {
                 Thread.sleep(20);
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     process.destroyForcibly();
-                    String message = "speicherd did not become ready; stderr:\n" + stderrText();
-                    throw stderrText().contains(PORT_TAKEN) ? new PortTaken(message) : new IllegalStateException(message);
+                    String printed = stderrText();
+                    String message = "speicherd did not become ready; stderr:\n" + printed;
+                    throw printed.contains(PORT_TAKEN) ? new PortTaken(message) : new IllegalStateException(message);
                 }
             }
         } catch (InterruptedException e) {
