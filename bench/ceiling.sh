@@ -7,11 +7,15 @@
 # - two event loops on netty's native transports, which call the kernel through JNI instead of
 #   NIO: epoll (edge-triggered), and io_uring where the kernel allows it (skipped otherwise).
 # The servers take turns in an order that rotates round by round; prints each one's median ops/s,
-# its ratio to memcached's, and the median of the rounds' ratios with a 90 % bootstrap interval.
+# its ratio to memcached's, and the medians of its rounds' ratios to memcached's and to
+# speicherd's, each with a 90 % bootstrap interval.
 # The bare servers bound what a real server in each design can do here: a server that parses and
 # stores does more per request.
 #
-# usage: bench/ceiling.sh [ROUNDS] [SECONDS]      (defaults: 3 rounds of 10 s per server)
+# usage: [SERVERS="memcached speicherd bare-loop"] bench/ceiling.sh [ROUNDS] [SECONDS]
+#        (defaults: every server above, 3 rounds of 10 s per server; SERVERS picks some of
+#        memcached, speicherd, bare-threads, bare-loop, netty-epoll and netty-io_uring, and
+#        needs memcached and speicherd among them, which the ratios are against)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-3}
@@ -25,24 +29,35 @@ bench_jar=kv-bench/target/kv-bench.jar
 [[ -f $jar && -f $bench_jar ]] || bin/mvn -q -B package -DskipTests -pl kv-server,kv-bench -am
 java=$(bin/jdk --runtime)/bin/java
 
-names=(memcached speicherd bare-threads bare-loop netty-epoll netty-io_uring)
+all=(memcached speicherd bare-threads bare-loop netty-epoll netty-io_uring)
+read -ra names <<<"${SERVERS:-${all[*]}}"
+for name in "${names[@]}"; do
+  [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown server in SERVERS: $name (known: ${all[*]})" >&2; exit 2; }
+done
+[[ ${names[0]} == memcached && ${names[1]:-} == speicherd ]] || {
+  echo "SERVERS must begin with memcached speicherd, which the ratios are against" >&2
+  exit 2
+}
+runs() { [[ " ${names[*]} " == *" $1 "* ]]; }
 declare -A port
 for name in "${names[@]}"; do port[$name]=$(free_port); done
 start_memcached "${port[memcached]}" -c 4096
 start_speicherd speicherd "${port[speicherd]}" 0 -m 1024 -c 4096
 for design in threads loop; do
+  runs "bare-$design" || continue
   "$java" -cp "$bench_jar" dev.speicherd.bench.ceiling.BareServer "$design" \
     "${port[bare-$design]}" 2>"$work/bare-$design.log" &
   pids+=($!)
 done
 for transport in epoll io_uring; do
+  runs "netty-$transport" || continue
   "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" dev.speicherd.bench.ceiling.NettyBareServer \
     "$transport" "${port[netty-$transport]}" 2>"$work/netty-$transport.log" &
   pids+=($!)
 done
 sleep 2
 for transport in epoll io_uring; do
-  if ! grep -q "server on" "$work/netty-$transport.log"; then
+  if runs "netty-$transport" && ! grep -q "server on" "$work/netty-$transport.log"; then
     echo "netty $transport cannot run here, left out: $(grep -m1 -i "exception\|error" "$work/netty-$transport.log")" >&2
     names=("${names[@]/netty-$transport}")
   fi
@@ -71,10 +86,11 @@ labels = {"memcached": "memcached", "speicherd": "speicherd",
           "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops"}
 names = sys.argv[1::2]
 runs = [[int(x) for x in arg.split()] for arg in sys.argv[2::2]]
-print("%-38s %10s %22s %7s %26s" % ("server", "ops/s", "(min..max)", "ratio", "rounds' ratio (90 %)"))
+print("%-38s %10s %18s %6s %24s %24s" % ("server", "ops/s", "(min..max)", "ratio", "rounds' / memcached", "rounds' / speicherd"))
 ok = [[x for x in r if x] for r in runs]  # 0: a run that failed (bench/lib.sh)
 for name, r, good in zip(names, runs, ok):
-    print("%-38s %10.0f %22s %7.2f %26s" % (labels[name], statistics.median(good), "(%d..%d)" % (min(good), max(good)),
+    print("%-38s %10.0f %18s %6.2f %24s %24s" % (labels[name], statistics.median(good), "(%d..%d)" % (min(good), max(good)),
           statistics.median(good) / statistics.median(ok[0]),
-          "%.3f (%.3f..%.3f)" % median_with_interval(ratios(runs[0], r))))
+          "%.3f (%.3f..%.3f)" % median_with_interval(ratios(runs[0], r)),
+          "%.3f (%.3f..%.3f)" % median_with_interval(ratios(runs[1], r))))
 PY
