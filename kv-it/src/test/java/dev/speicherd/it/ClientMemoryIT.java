@@ -17,11 +17,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,5 +208,50 @@ class ClientMemoryIT {
                 }
             }
         }
+    }
+
+    /**
+     * The loops read and write sockets through a direct buffer of their own, of a fixed size. Given
+     * heap buffers, NIO copies through temporary direct buffers as large as each call, and keeps
+     * the largest in a per-thread cache for good: after one answer of 30 MiB, 29 MiB stayed outside
+     * the heap and outside the client memory bound. The JVM's native memory tracking counts direct
+     * buffers as "Other".
+     */
+    @Test
+    void aLargeAnswerLeavesNoBufferOfItsSizeOutsideTheHeap() throws Exception {
+        int values = 30;
+        try (ServerProcess server = ServerProcess.launch(
+                        Map.of("SPEICHERD_JAVA_OPTS", "-XX:NativeMemoryTracking=summary"), "-m", "256");
+                MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
+            StringBuilder get = new StringBuilder("get");
+            for (int i = 0; i < values; i++) {
+                w.send(("set big" + i + " 0 0 " + VALUE_BYTES + "\r\n").getBytes(US_ASCII)).send(value(i)).send("\r\n");
+                assertEquals("STORED", w.line());
+                get.append(" big").append(i);
+            }
+            w.send(get.append("\r\n").toString());
+            for (int i = 0; i < values; i++) {
+                assertEquals("VALUE big" + i + " 0 " + VALUE_BYTES, w.line());
+                byte[] got = w.in.readNBytes(VALUE_BYTES + 2);
+                assertArrayEquals(value(i), Arrays.copyOf(got, VALUE_BYTES));
+            }
+            assertEquals("END", w.line());
+
+            long other = committedKiB(server.pid(), "Other");
+            assertTrue(other < 4 * 1024, "direct memory after a 30 MiB answer: " + other + " KiB");
+            assertAlive(server);
+        }
+    }
+
+    /** What native memory tracking says is committed in one category of the JVM {@code pid}, in KiB. */
+    private static long committedKiB(long pid, String category) throws IOException, InterruptedException {
+        String jcmd = Path.of(ServerProcess.java()).resolveSibling("jcmd").toString();
+        Process p = new ProcessBuilder(jcmd, Long.toString(pid), "VM.native_memory", "summary")
+                .redirectErrorStream(true).start();
+        String summary = new String(p.getInputStream().readAllBytes(), US_ASCII);
+        assertEquals(0, p.waitFor(), summary);
+        Matcher m = Pattern.compile(category + " \\(reserved=\\d+KB, committed=(\\d+)KB").matcher(summary);
+        assertTrue(m.find(), summary);
+        return Long.parseLong(m.group(1));
     }
 }

@@ -61,8 +61,12 @@ final class EventLoop implements AutoCloseable {
     static final long TICK_MILLIS = 250;
     /** How often connections waiting for {@link ClientMemory} try again. */
     static final long STARVED_RETRY_MILLIS = 5;
-    /** Where lingering connections' input is dropped; one per loop, as one connection reads at a time. */
-    private static final int SINK_BYTES = 16 * 1024;
+    /**
+     * The loop's direct buffer, through which every read and write of its connections goes
+     * ({@link LoopSocket}): as large as the answers a connection may have waiting while it is
+     * still read ({@link LoopConnection#HIGH_WATER_BYTES}), so that those leave in one write.
+     */
+    static final int TRANSFER_BYTES = LoopConnection.HIGH_WATER_BYTES;
 
     private final Connections connections;
     private final Store store;
@@ -76,7 +80,8 @@ final class EventLoop implements AutoCloseable {
     private final Set<LoopConnection> open = new HashSet<>();
     /** How many connections the loop has, including those queued to it, for shutdown to wait on. */
     private final AtomicInteger count = new AtomicInteger();
-    private final ByteBuffer sink = ByteBuffer.allocate(SINK_BYTES);
+    /** One per loop: its connections read and write one at a time, on the loop's thread. */
+    private final ByteBuffer transfer = ByteBuffer.allocateDirect(TRANSFER_BYTES);
     /** The connections the last select found ready, in the order it found them. */
     private final ArrayList<LoopConnection> ready = new ArrayList<>();
     /** Connections whose request waits for memory to grow its buffer, reading nothing meanwhile. */
@@ -143,12 +148,17 @@ final class EventLoop implements AutoCloseable {
         starved.add(connection);
     }
 
+    /** Returns a connection's socket as the loop reads and writes it: through its direct buffer. */
+    LoopSocket socketOf(SocketChannel channel) {
+        return new LoopSocket(channel, transfer);
+    }
+
     /**
      * Where a connection's answers go: its socket, or under {@code fsync always} its socket behind
      * {@link #syncChanges} ({@link SyncingChannel}). The memory engine's sends stay plain socket
      * writes, with nothing more on their path.
      */
-    WritableByteChannel answersTo(SocketChannel socket) {
+    WritableByteChannel answersTo(LoopSocket socket) {
         return syncsBeforeAnswering ? new SyncingChannel(socket, this::syncChanges) : socket;
     }
 
@@ -169,11 +179,6 @@ final class EventLoop implements AutoCloseable {
             owed.forEach(LoopConnection::close);
             throw e;
         }
-    }
-
-    /** Returns the loop's scratch buffer for input that is read only to be dropped. */
-    ByteBuffer sink() {
-        return sink;
     }
 
     private void execute(Runnable task) {

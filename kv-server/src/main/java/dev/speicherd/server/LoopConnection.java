@@ -6,7 +6,6 @@ import static java.lang.System.Logger.Level.TRACE;
 import dev.speicherd.codec.KeySpan;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
@@ -42,6 +41,8 @@ final class LoopConnection {
     private final EventLoop loop;
     private final Connections connections;
     private final SocketChannel channel;
+    /** The channel as requests are read and answers written: through the loop's direct buffer. */
+    private final LoopSocket socket;
     private final SelectionKey key;
     private final Protocol portProtocol;
     private final String peer;
@@ -62,7 +63,8 @@ final class LoopConnection {
         this.portProtocol = portProtocol;
         this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
         this.in = new LoopInput(connections.clientMemory());
-        this.out = new LoopOutput(connections.clientMemory(), loop.answersTo(channel));
+        this.socket = loop.socketOf(channel);
+        this.out = new LoopOutput(connections.clientMemory(), loop.answersTo(socket));
         this.lastActive = now;
         LOG.log(DEBUG, "connection from {0}", peer);
     }
@@ -82,7 +84,7 @@ final class LoopConnection {
                 return;
             }
             if ((ops & SelectionKey.OP_READ) != 0 && takingInput()) {
-                if (in.receive(channel) > 0) {
+                if (in.receive(socket) > 0) {
                     lastActive = now;
                 } else if (in.starved()) {
                     loop.starved(this); // reads nothing until its request has the memory to grow
@@ -281,7 +283,7 @@ final class LoopConnection {
      * for at most {@link Connections#LINGER} and {@link Connections#LINGER_MAX_BYTES}.
      */
     private void finish(long now) throws IOException {
-        boolean sending = !in.ended() && (in.available() > 0 || session.unread() > 0 || in.receive(channel) > 0);
+        boolean sending = !in.ended() && (in.available() > 0 || session.unread() > 0 || in.receive(socket) > 0);
         if (!sending) {
             close();
             return;
@@ -293,9 +295,8 @@ final class LoopConnection {
     }
 
     private void linger() throws IOException {
-        ByteBuffer sink = loop.sink();
         int n;
-        while ((n = channel.read(sink.clear())) > 0) {
+        while ((n = socket.drop()) > 0) {
             lingered += n;
             if (lingered >= Connections.LINGER_MAX_BYTES) {
                 close();
