@@ -10,12 +10,13 @@ import java.nio.channels.SocketChannel;
  * {@code transfer}, copied to and from the connection's own buffers, which are heap arrays since
  * the codecs parse and write byte arrays.
  *
- * <p>Handed a heap buffer, NIO does the same copy, but through a temporary direct buffer that it
- * takes from a cache in a thread-local and gives back, on every call; that lookup alone was a
- * tenth of the loops' samples in Java code under memaslap (JFR). Here the copy goes through the
- * loop's buffer, which only the loop's thread uses and one call at a time. Measured under
- * memaslap 90/10 against the sockets given heap buffers: docs/performance-log.md, "The loop's own
- * direct buffer".
+ * <p>Handed a heap buffer, NIO does the same copy, but through a temporary direct buffer as large
+ * as the call, taken from a cache in a thread-local and given back every time, and it keeps the
+ * largest: after one answer of 30 MiB, a loop held 29 MiB of direct memory for good, outside the
+ * heap and the client memory bound. Here the copy goes through the loop's buffer, of a fixed
+ * size, which only the loop's thread uses, one call at a time. The thread-local lookup it also
+ * saves was a tenth of the loops' samples in Java code under memaslap (JFR), but throughput moved
+ * within the noise (docs/performance-log.md, "The loop's own direct buffer").
  *
  * <p>A call moves as much as the socket takes or has, up to what {@code dst} has room for or
  * {@code src} holds, one buffer's worth at a time; a connection's buffers are larger than the
