@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded random input at both ports of the jar: requests of each protocol (memcached text and
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * their numbers made huge or negative, and plain noise. Whatever a connection sends, the server
  * is done with it soon after the client's input ends (it answers or refuses what came, then
  * closes), keeps no connection and no client memory for it, logs no bug, and serves others
- * throughout. A failure names the case and its input; {@code -Dfuzz.seed=N} runs other inputs,
+ * throughout; on the memory engine, and on the log engine syncing every change, whose log then
+ * replays. A failure names the case and its input; {@code -Dfuzz.seed=N} runs other inputs,
  * {@code -Dfuzz.cases=N} more of them.
  */
 class FuzzIT {
@@ -37,9 +41,6 @@ class FuzzIT {
     static final int FINISH_MILLIS = 10_000;
     /** What a case reads at most before it stops reading (an answer to many repeated gets). */
     static final int MAX_ANSWER_BYTES = 16 << 20;
-
-    @RegisterExtension
-    static final SharedServer server = new SharedServer();
 
     private static final List<byte[]> MEMCACHED = List.of(
             text("set k 0 0 5\r\nhello\r\n"), text("get k\r\n"), text("gets k k2 k3\r\n"),
@@ -89,17 +90,17 @@ class FuzzIT {
         }
     }
 
-    private static Case generate(int number, Random random) {
+    private static Case generate(int number, Random random, ServerProcess server) {
         int choice = random.nextInt(10);
         if (choice == 0) {
             byte[] noise = new byte[random.nextInt(2048)];
             random.nextBytes(noise);
             boolean speicher = random.nextBoolean();
-            return new Case(number, "noise", speicher ? server.speicherPort() : server.memcachedPort(), noise);
+            return new Case(number, "noise", speicher ? server.speicherPort : server.memcachedPort, noise);
         }
         List<byte[]> corpus = choice <= 5 ? MEMCACHED : choice <= 7 ? BINARY : SPEICHER;
         String kind = choice <= 5 ? "memcached" : choice <= 7 ? "binary" : "speicher";
-        int port = corpus == SPEICHER ? server.speicherPort() : server.memcachedPort();
+        int port = corpus == SPEICHER ? server.speicherPort : server.memcachedPort;
         ByteArrayOutputStream input = new ByteArrayOutputStream();
         for (int i = 1 + random.nextInt(4); i > 0; i--) {
             input.writeBytes(corpus.get(random.nextInt(corpus.size())));
@@ -206,28 +207,56 @@ class FuzzIT {
         }
     }
 
-    @Test
-    void randomAndMutatedInputEndsEveryConnectionAndHarmsNoOne() throws Exception {
+    @TempDir
+    static Path data;
+
+    /** The memory engine, and the log engine under {@code fsync always}, whose loops sync before they answer. */
+    static Stream<List<String>> engines() {
+        return Stream.of(List.of(),
+                List.of("--engine", "log", "--fsync", "always", "--data-dir", data.resolve("always").toString()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("engines")
+    void randomAndMutatedInputEndsEveryConnectionAndHarmsNoOne(List<String> engine) throws Exception {
+        String[] flags = engine.toArray(String[]::new);
+        try (ServerProcess server = ServerProcess.start(flags)) {
+            fuzz(server);
+            assertEquals(0, server.terminate(), server.stderrText());
+        }
+        if (!engine.isEmpty()) { // the log the fuzzed clients wrote replays, up to the canaries written last
+            try (ServerProcess again = ServerProcess.start(flags);
+                    MemcachedWire w = new MemcachedWire(again.memcachedPort)) {
+                assertEquals("VALUE canary 0 2|ok|END", w.send("get canary\r\n").untilEnd(), again.stderrText());
+                try (SpeicherWire speicher = new SpeicherWire(again.speicherPort)) {
+                    assertEquals("[1]", speicher.call("{\"command\":\"GET\",\"key\":\"canary2\"}").get("value").toString());
+                }
+                assertFalse(again.stderrText().contains("bug:"), again.stderrText());
+            }
+        }
+    }
+
+    private static void fuzz(ServerProcess server) throws Exception {
         Random random = new Random(SEED);
         List<String> kinds = new ArrayList<>();
         int answered = 0;
         for (int i = 0; i < CASES; i++) {
-            Case c = generate(i, random);
+            Case c = generate(i, random, server);
             kinds.add(c.kind());
             if (run(c) > 0) {
                 answered++;
             }
             assertTrue(server.isAlive(), "the server exited after " + c.describe() + "\n" + server.stderrText());
             if (i % 50 == 49) {
-                othersAreServed();
+                othersAreServed(server);
             }
         }
         for (String kind : List.of("noise", "memcached", "binary", "speicher")) {
             assertTrue(kinds.stream().filter(kind::equals).count() >= CASES / 20, kind + " cases: " + kinds);
         }
         assertTrue(answered >= CASES / 2, "only " + answered + " of " + CASES + " cases got an answer");
-        othersAreServed();
-        try (MemcachedWire w = new MemcachedWire(server.memcachedPort())) {
+        othersAreServed(server);
+        try (MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
             long deadline = System.nanoTime() + FINISH_MILLIS * 1_000_000L;
             while (w.stat("curr_connections") > 1 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -239,12 +268,12 @@ class FuzzIT {
         assertFalse(log.contains("bug:") || log.contains("OutOfMemoryError"), log);
     }
 
-    private static void othersAreServed() throws IOException {
-        try (MemcachedWire w = new MemcachedWire(server.memcachedPort())) {
+    private static void othersAreServed(ServerProcess server) throws IOException {
+        try (MemcachedWire w = new MemcachedWire(server.memcachedPort)) {
             assertEquals("STORED", w.call("set canary 0 0 2\r\nok\r\n"));
             assertEquals("VALUE canary 0 2|ok|END", w.send("get canary\r\n").untilEnd());
         }
-        try (SpeicherWire w = new SpeicherWire(server.speicherPort())) {
+        try (SpeicherWire w = new SpeicherWire(server.speicherPort)) {
             assertEquals(200, w.call("{\"command\":\"SET\",\"key\":\"canary2\",\"value\":[1]}")
                     .get("status_code").getAsInt());
             assertEquals("[1]", w.call("{\"command\":\"GET\",\"key\":\"canary2\"}").get("value").toString());
