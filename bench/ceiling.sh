@@ -3,7 +3,9 @@
 # as bench/compare.sh) against memcached 1.6, speicherd, and bare responders from kv-bench that
 # answer gets and sets with a fixed value and store nothing (dev.speicherd.bench.ceiling):
 # - one blocking virtual thread per connection (speicherd's first design);
-# - two selector threads on the JDK's NIO (memcached's design, and speicherd's since);
+# - two selector threads on the JDK's NIO (memcached's design, and speicherd's since), serving
+#   one ready connection after another as memcached's workers do (bare-loop), or in speicherd's
+#   turn of three passes: read every ready connection, answer every one, write every one (bare-turn);
 # - two event loops on netty's native transports, which call the kernel through JNI instead of
 #   NIO: epoll (edge-triggered), and io_uring where the kernel allows it (skipped otherwise).
 # The servers take turns in an order that rotates round by round; prints each one's median ops/s,
@@ -14,7 +16,7 @@
 #
 # usage: [SERVERS="memcached speicherd bare-loop"] bench/ceiling.sh [ROUNDS] [SECONDS]
 #        (defaults: every server above, 3 rounds of 10 s per server; SERVERS picks some of
-#        memcached, speicherd, bare-threads, bare-loop, netty-epoll and netty-io_uring, and
+#        memcached, speicherd, bare-threads, bare-loop, bare-turn, netty-epoll and netty-io_uring, and
 #        needs memcached and speicherd among them, which the ratios are against)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,7 +31,7 @@ bench_jar=kv-bench/target/kv-bench.jar
 [[ -f $jar && -f $bench_jar ]] || bin/mvn -q -B package -DskipTests -pl kv-server,kv-bench -am
 java=$(bin/jdk --runtime)/bin/java
 
-all=(memcached speicherd bare-threads bare-loop netty-epoll netty-io_uring)
+all=(memcached speicherd bare-threads bare-loop bare-turn netty-epoll netty-io_uring)
 read -ra names <<<"${SERVERS:-${all[*]}}"
 for name in "${names[@]}"; do
   [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown server in SERVERS: $name (known: ${all[*]})" >&2; exit 2; }
@@ -43,7 +45,7 @@ declare -A port
 for name in "${names[@]}"; do port[$name]=$(free_port); done
 start_memcached "${port[memcached]}" -c 4096
 start_speicherd speicherd "${port[speicherd]}" 0 -m 1024 -c 4096
-for design in threads loop; do
+for design in threads loop turn; do
   runs "bare-$design" || continue
   "$java" -cp "$bench_jar" dev.speicherd.bench.ceiling.BareServer "$design" \
     "${port[bare-$design]}" 2>"$work/bare-$design.log" &
@@ -83,6 +85,7 @@ sys.path.insert(0, "bench")
 from paired import median_with_interval, ratios
 labels = {"memcached": "memcached", "speicherd": "speicherd",
           "bare-threads": "bare: virtual thread per connection", "bare-loop": "bare: 2 NIO selector threads",
+          "bare-turn": "bare: 2 NIO selector threads, 3 passes",
           "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops"}
 names = sys.argv[1::2]
 runs = [[int(x) for x in arg.split()] for arg in sys.argv[2::2]]

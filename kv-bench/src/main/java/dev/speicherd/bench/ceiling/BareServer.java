@@ -22,13 +22,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A bare memcached responder on loopback ({@link BareReplies}), in one of two designs:
- * {@code threads}, a blocking virtual thread per connection, as speicherd first served; or {@code
- * loop}, a few platform threads each with a selector over its share of the connections, as
- * memcached's workers do. Both read into a 16 KB buffer, answer every complete request in it and
- * write the answers in one call.
+ * A bare memcached responder on loopback ({@link BareReplies}), in one of three designs:
+ * {@code threads}, a blocking virtual thread per connection, as speicherd first served; {@code
+ * loop}, a few platform threads each with a selector over its share of the connections, serving
+ * one ready connection after another as memcached's workers do; or {@code turn}, the same threads
+ * in speicherd's turn of three passes (read every ready connection, then answer every one, then
+ * write every one). Each reads into a 16 KB buffer, answers every complete request in it and
+ * writes the answers in one call.
  *
- * <p>usage: {@code java -cp kv-bench.jar dev.speicherd.bench.ceiling.BareServer threads|loop PORT [LOOPS]}
+ * <p>usage: {@code java -cp kv-bench.jar dev.speicherd.bench.ceiling.BareServer threads|loop|turn PORT [LOOPS]}
  */
 public final class BareServer {
 
@@ -37,14 +39,14 @@ public final class BareServer {
     private BareServer() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 2 || !(args[0].equals("threads") || args[0].equals("loop"))) {
-            System.err.println("usage: BareServer threads|loop PORT [LOOPS (loop only, default 2)]");
+        if (args.length < 2 || !List.of("threads", "loop", "turn").contains(args[0])) {
+            System.err.println("usage: BareServer threads|loop|turn PORT [LOOPS (loop and turn only, default 2)]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
         try (Closeable server = args[0].equals("threads")
                 ? threads(port)
-                : loop(port, args.length > 2 ? Integer.parseInt(args[2]) : 2)) {
+                : loop(port, args.length > 2 ? Integer.parseInt(args[2]) : 2, args[0].equals("turn"))) {
             System.err.println("bare " + args[0] + " server on 127.0.0.1:" + port);
             Thread.currentThread().join();
         } catch (InterruptedException e) {
@@ -97,13 +99,16 @@ public final class BareServer {
         }
     }
 
-    /** Starts the event-loop design on {@code port} (0 for any) with {@code loops} threads. */
-    static BoundServer loop(int port, int loops) throws IOException {
+    /**
+     * Starts the event-loop design on {@code port} (0 for any) with {@code loops} threads, each
+     * serving its ready connections in three passes when {@code inPasses}, else one by one.
+     */
+    static BoundServer loop(int port, int loops, boolean inPasses) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         List<EventLoop> workers = new ArrayList<>();
         for (int i = 0; i < loops; i++) {
-            EventLoop worker = new EventLoop(Selector.open());
+            EventLoop worker = new EventLoop(Selector.open(), inPasses);
             workers.add(worker);
             Thread.ofPlatform().daemon().name("bare-loop-" + i).start(worker::run);
         }
@@ -125,10 +130,13 @@ public final class BareServer {
     /** One selector thread and the connections it was given. */
     private static final class EventLoop {
         private final Selector selector;
+        private final boolean inPasses;
         private final Queue<SocketChannel> adopted = new ConcurrentLinkedQueue<>();
+        private final List<SelectionKey> ready = new ArrayList<>();
 
-        EventLoop(Selector selector) {
+        EventLoop(Selector selector, boolean inPasses) {
             this.selector = selector;
+            this.inPasses = inPasses;
         }
 
         void adopt(SocketChannel channel) {
@@ -143,16 +151,36 @@ public final class BareServer {
                     for (SocketChannel c; (c = adopted.poll()) != null; ) {
                         c.register(selector, SelectionKey.OP_READ, new Connection());
                     }
-                    Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
-                    while (ready.hasNext()) {
-                        SelectionKey key = ready.next();
-                        ready.remove();
+                    if (inPasses) {
+                        turn();
+                        continue;
+                    }
+                    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                    while (keys.hasNext()) {
+                        SelectionKey key = keys.next();
+                        keys.remove();
                         ((Connection) key.attachment()).serve(key);
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** Reads every ready connection, then answers every one, then writes every one. */
+        private void turn() {
+            ready.addAll(selector.selectedKeys());
+            selector.selectedKeys().clear();
+            for (SelectionKey key : ready) {
+                ((Connection) key.attachment()).read(key);
+            }
+            for (SelectionKey key : ready) {
+                ((Connection) key.attachment()).answer();
+            }
+            for (SelectionKey key : ready) {
+                ((Connection) key.attachment()).write(key);
+            }
+            ready.clear();
         }
     }
 
@@ -161,20 +189,44 @@ public final class BareServer {
         private final ByteBuffer input = ByteBuffer.allocate(INPUT_BYTES);
         private final byte[] output = new byte[INPUT_BYTES * BareReplies.MAX_REPLY_FACTOR];
         private final BareReplies replies = new BareReplies(output);
+        /** In the three passes: the answers' bytes between {@link #answer} and {@link #write}. */
+        private int answered;
 
         void serve(SelectionKey key) {
-            SocketChannel channel = (SocketChannel) key.channel();
+            read(key);
+            answer();
+            write(key);
+        }
+
+        /** Reads what came; closes at the end of stream. */
+        void read(SelectionKey key) {
             try {
-                if (channel.read(input) < 0) {
+                if (((SocketChannel) key.channel()).read(input) < 0) {
                     close(key);
-                    return;
                 }
-                int start = replies.answer(input.array(), 0, input.position());
-                ByteBuffer reply = ByteBuffer.wrap(output, 0, replies.drain());
+            } catch (IOException e) {
+                close(key);
+            }
+        }
+
+        /** Answers every complete request read, keeping the rest for the next read. */
+        void answer() {
+            int start = replies.answer(input.array(), 0, input.position());
+            answered = replies.drain();
+            input.position(compact(input.array(), start, input.position()));
+        }
+
+        /** Writes the answers. */
+        void write(SelectionKey key) {
+            if (answered == 0 || !key.isValid()) {
+                return;
+            }
+            ByteBuffer reply = ByteBuffer.wrap(output, 0, answered);
+            answered = 0;
+            try {
                 while (reply.hasRemaining()) {
-                    channel.write(reply); // small answers to a client that reads: no wait in practice
+                    ((SocketChannel) key.channel()).write(reply); // small answers to a client that reads
                 }
-                input.position(compact(input.array(), start, input.position()));
             } catch (IOException e) {
                 close(key);
             }

@@ -20,7 +20,7 @@ class BareServerTest {
     private static final String VALUE = "x".repeat(100);
 
     @ParameterizedTest
-    @ValueSource(strings = {"threads", "loop", "epoll", "io_uring"})
+    @ValueSource(strings = {"threads", "loop", "turn", "epoll", "io_uring"})
     void answersGetsAndSetsWholeOrSplit(String design) throws Exception {
         try (BareServer.BoundServer server = start(design);
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
@@ -46,7 +46,8 @@ class BareServerTest {
     private static BareServer.BoundServer start(String design) throws Exception {
         return switch (design) {
             case "threads" -> BareServer.threads(0);
-            case "loop" -> BareServer.loop(0, 2);
+            case "loop" -> BareServer.loop(0, 2, false);
+            case "turn" -> BareServer.loop(0, 2, true);
             default -> {
                 assumeTrue(NettyBareServer.available(design), () -> "netty " + design + " cannot run here");
                 yield NettyBareServer.start(design, 0, 2);
