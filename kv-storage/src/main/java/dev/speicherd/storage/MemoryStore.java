@@ -229,7 +229,7 @@ public final class MemoryStore implements Store {
             Object slot = live(new Key(keys.get(i), hashes[i]), now);
             found[i] = slot;
             if (slot != null) {
-                touched += Slot.touch(slot);
+                touched += Slot.lastByte(slot);
             }
         }
         keepAlive(touched);
@@ -264,12 +264,10 @@ public final class MemoryStore implements Store {
     /**
      * Loads what the lookups of keys with these table hashes touch first, in stages: each a loop
      * over all keys whose loads do not wait on one another, so that the processor overlaps them.
-     * Each key's stripe array; the first two table elements its probe visits (side by side: one
-     * wait for both; a probe visits 1.8 on average), found without waiting for the array's header
-     * ({@link SlotTable#firstTwoProbed}); last the slots those hold, the first one whole ({@link
-     * Slot#touch}), the second one's header. So the lookups of a turn wait on memory twice in a
-     * row, however many they are. A slot may be another key's, which costs a load and nothing
-     * else.
+     * Each key's stripe array; its length; the first two table elements its probe visits (side
+     * by side: one wait for both; a probe visits 1.8 on average); last the slots those hold, the
+     * first one's header and its value's last byte, the second one's header. A slot may be
+     * another key's, which costs a load and nothing else.
      *
      * @return a sum of what was read, for the caller to keep the reads alive with
      */
@@ -279,15 +277,18 @@ public final class MemoryStore implements Store {
             arrays[i] = table.slotsOf(hashes[i]);
         }
         int touched = 0;
+        for (int i = 0; i < count; i++) {
+            touched += arrays[i].length;
+        }
         Object[] found = new Object[2 * count];
         for (int i = 0; i < count; i++) {
-            table.firstTwoProbed(arrays[i], hashes[i], found, 2 * i);
+            SlotTable.firstTwoProbed(arrays[i], hashes[i], found, 2 * i);
         }
         for (int i = 0; i < count; i++) {
             Object first = found[2 * i];
             Object second = found[2 * i + 1];
             if (first != null) {
-                touched += Slot.touch(first);
+                touched += Slot.lastByte(first);
             }
             if (second != null) {
                 touched += Slot.hash(second);

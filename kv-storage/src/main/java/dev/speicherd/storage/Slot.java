@@ -160,22 +160,10 @@ final class Slot {
         }
     }
 
-    /** How far {@link #touch} reaches into an inline slot: four cache lines, all of a small item. */
-    static final int TOUCHED_BYTES = 4 * 64;
-
-    /**
-     * Reads a byte from each cache line of a small slot's first {@link #TOUCHED_BYTES}, or the
-     * last byte of a large one's value, and returns their sum: reading them brings the slot into
-     * the cache. The offsets are fixed, so the processor loads those lines while it still waits
-     * for the slot's header, rather than after it (the last byte's place needs the length).
-     */
-    static int touch(Object slot) {
+    /** The value's last byte (or 0): reading it brings the end of the value into the cache. */
+    static byte lastByte(Object slot) {
         if (slot instanceof byte[] inline) {
-            int sum = 0;
-            for (int i = 0; i < TOUCHED_BYTES && i < inline.length; i += 64) {
-                sum += inline[i];
-            }
-            return sum;
+            return inline.length == valueOffset(inline) ? 0 : inline[inline.length - 1];
         }
         byte[] value = ((Detached) slot).value;
         return value.length == 0 ? 0 : value[value.length - 1];

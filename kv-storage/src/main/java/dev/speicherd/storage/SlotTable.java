@@ -43,35 +43,19 @@ final class SlotTable {
      * that a write on the other has taken. Written only when a stripe is rebuilt.
      */
     private final Object[][] arrays = new Object[STRIPES][];
-    /**
-     * Each stripe's capacity, the length of its array: read by a lookup from here, where it stays
-     * cached (a kilobyte for all stripes), rather than from the array's header, which a lookup
-     * would otherwise have to wait for before it knows which element to load. Checked against the
-     * array's length, which the processor does not wait for, since the check nearly always holds
-     * (a lookup that meets a rebuild uses the length). Written only when a stripe is rebuilt.
-     */
-    private final int[] capacities = new int[STRIPES];
 
     SlotTable() {
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe(arrays, capacities, i);
+            stripes[i] = new Stripe(arrays, i);
         }
     }
 
     /** Returns the slot under {@code key}, or null; never blocks. */
     Object get(Key key) {
+        Object[] slots = slotsOf(key.hash());
+        int capacity = slots.length;
         int hash = key.hash();
-        int stripe = hash & (STRIPES - 1);
-        Object[] slots = array(stripe);
-        int capacity = capacities[stripe];
-        if (capacity != slots.length) {
-            return probe(slots, slots.length, hash, key.bytes()); // caught in the middle of a rebuild
-        }
-        return probe(slots, capacity, hash, key.bytes());
-    }
-
-    /** Probes {@code slots}, of {@code capacity} elements, for the slot with this key. */
-    private static Object probe(Object[] slots, int capacity, int hash, byte[] bytes) {
+        byte[] bytes = key.bytes();
         int i = home(hash, capacity);
         for (int probes = 0; probes < capacity; probes++) {
             Object slot = ELEMENTS.getAcquire(slots, i);
@@ -102,11 +86,8 @@ final class SlotTable {
      * ahead of its lookups. They lie side by side, so the second costs the first's wait. Never
      * blocks.
      */
-    void firstTwoProbed(Object[] slots, int hash, Object[] into, int at) {
-        int capacity = capacities[hash & (STRIPES - 1)];
-        if (capacity != slots.length) {
-            capacity = slots.length; // caught in the middle of a rebuild
-        }
+    static void firstTwoProbed(Object[] slots, int hash, Object[] into, int at) {
+        int capacity = slots.length;
         int i = home(hash, capacity);
         Object first = ELEMENTS.getAcquire(slots, i);
         Object second = first == null ? null : ELEMENTS.getAcquire(slots, i + 1 == capacity ? 0 : i + 1);
@@ -303,20 +284,16 @@ final class SlotTable {
 
         /** The table's arrays, of which this stripe's is replaced whole when rebuilt, under the lock. */
         private final Object[][] arrays;
-        /** The table's capacities, of which this stripe's is written when it is rebuilt. */
-        private final int[] capacities;
         private final int index;
         /** Live slots; written under the lock, read without by {@link SlotTable#size}. */
         int live;
         /** Live slots plus tombstones; under the lock. */
         private int used;
 
-        Stripe(Object[][] arrays, int[] capacities, int index) {
+        Stripe(Object[][] arrays, int index) {
             this.arrays = arrays;
-            this.capacities = capacities;
             this.index = index;
             arrays[index] = new Object[MIN_CAPACITY];
-            capacities[index] = MIN_CAPACITY;
         }
 
         /**
@@ -394,7 +371,6 @@ final class SlotTable {
             }
             used = live;
             ARRAYS.setRelease(arrays, index, fresh);
-            capacities[index] = capacity; // a reader that sees the old one with the new array uses the array's length
         }
     }
 }

@@ -240,7 +240,7 @@ final class SlotTableTest {
     /** The first two slots a lookup of {@code key} probes, as a reader loading ahead sees them. */
     private static Object[] firstTwo(SlotTable table, Key key) {
         Object[] into = {"untouched", "x", "x", "untouched"};
-        table.firstTwoProbed(table.slotsOf(key.hash()), key.hash(), into, 1);
+        SlotTable.firstTwoProbed(table.slotsOf(key.hash()), key.hash(), into, 1);
         assertEquals("untouched", into[0], "only the two places asked for are written");
         assertEquals("untouched", into[3], "only the two places asked for are written");
         return new Object[] {into[1], into[2]};
