@@ -153,17 +153,22 @@ public final class BareServer {
                     }
                     if (inPasses) {
                         turn();
-                        continue;
-                    }
-                    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                    while (keys.hasNext()) {
-                        SelectionKey key = keys.next();
-                        keys.remove();
-                        ((Connection) key.attachment()).serve(key);
+                    } else {
+                        serveEach();
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Reads, answers and writes one ready connection after another. */
+        private void serveEach() {
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                ((Connection) key.attachment()).serve(key);
             }
         }
 
