@@ -31,7 +31,7 @@ bench_jar=kv-bench/target/kv-bench.jar
 [[ -f $jar && -f $bench_jar ]] || bin/mvn -q -B package -DskipTests -pl kv-server,kv-bench -am
 java=$(bin/jdk --runtime)/bin/java
 
-all=(memcached speicherd bare-threads bare-loop bare-turn netty-epoll netty-io_uring)
+all=(memcached speicherd bare-threads bare-loop bare-turn netty-epoll netty-io_uring netty-io_uring-store)
 read -ra names <<<"${SERVERS:-${all[*]}}"
 for name in "${names[@]}"; do
   [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown server in SERVERS: $name (known: ${all[*]})" >&2; exit 2; }
@@ -51,14 +51,15 @@ for design in threads loop turn; do
     "${port[bare-$design]}" 2>"$work/bare-$design.log" &
   pids+=($!)
 done
-for transport in epoll io_uring; do
+for transport in epoll io_uring io_uring-store; do
   runs "netty-$transport" || continue
+  store=(); [[ $transport == *-store ]] && store=(store) # gets and sets through a MemoryStore
   "$java" --enable-native-access=ALL-UNNAMED -cp "$bench_jar" dev.speicherd.bench.ceiling.NettyBareServer \
-    "$transport" "${port[netty-$transport]}" 2>"$work/netty-$transport.log" &
+    "${transport%-store}" "${port[netty-$transport]}" 2 "${store[@]}" 2>"$work/netty-$transport.log" &
   pids+=($!)
 done
 sleep 2
-for transport in epoll io_uring; do
+for transport in epoll io_uring io_uring-store; do
   if runs "netty-$transport" && ! grep -q "server on" "$work/netty-$transport.log"; then
     echo "netty $transport cannot run here, left out: $(grep -m1 -i "exception\|error" "$work/netty-$transport.log")" >&2
     names=("${names[@]/netty-$transport}")
@@ -86,7 +87,8 @@ from paired import median_with_interval, ratios
 labels = {"memcached": "memcached", "speicherd": "speicherd",
           "bare-threads": "bare: virtual thread per connection", "bare-loop": "bare: 2 NIO selector threads",
           "bare-turn": "bare: 2 NIO selector threads, 3 passes",
-          "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops"}
+          "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops",
+          "netty-io_uring-store": "netty io_uring, 2 loops, a store"}
 names = sys.argv[1::2]
 runs = [[int(x) for x in arg.split()] for arg in sys.argv[2::2]]
 print("%-38s %10s %18s %6s %24s %24s" % ("server", "ops/s", "(min..max)", "ratio", "rounds' / memcached", "rounds' / speicherd"))

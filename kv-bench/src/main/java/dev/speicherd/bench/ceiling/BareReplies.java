@@ -2,13 +2,19 @@ package dev.speicherd.bench.ceiling;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import dev.speicherd.api.Item;
+import dev.speicherd.api.ItemReader;
+import dev.speicherd.api.Store;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The whole protocol of the bare servers: {@code get <key>} is answered with a 100-byte value
  * under that key, {@code set <key> <flags> <exptime> <bytes>} and its data block with {@code
  * STORED}, any other line with {@code ERROR}. Requests are taken only when complete, so a caller
- * keeps the rest of its input for the next read.
+ * keeps the rest of its input for the next read. Given a {@link Store}, a get answers what the
+ * store holds under its one key ({@code END} alone when nothing) and a set stores its data
+ * block there, with flags 0 and no expiry, whatever its line says.
  */
 final class BareReplies {
 
@@ -26,12 +32,30 @@ final class BareReplies {
     private static final byte[] STORED = "STORED\r\n".getBytes(US_ASCII);
     private static final byte[] ERROR = "ERROR\r\n".getBytes(US_ASCII);
 
+    private static final byte[] DATA_END = "\r\n".getBytes(US_ASCII);
+    private static final byte[] MISS_END = "END\r\n".getBytes(US_ASCII);
+
     private final byte[] out;
+    /** Where gets and sets go, or null to answer every get with {@link #VALUE} and store nothing. */
+    private final Store store;
+    private final ItemReader<RuntimeException> valueWriter = this::putValue;
+    /** The key of the get being answered from the store. */
+    private byte[] key;
     private int written;
 
     /** @param out where replies go; at least {@link #MAX_REPLY_FACTOR} times the input buffer */
     BareReplies(byte[] out) {
+        this(out, null);
+    }
+
+    /**
+     * @param out where replies go; at least {@link #MAX_REPLY_FACTOR} times the input buffer
+     * @param store where gets look their key up and sets store their value (flags 0, no expiry);
+     *     null for none
+     */
+    BareReplies(byte[] out, Store store) {
         this.out = out;
+        this.store = store;
     }
 
     /**
@@ -46,7 +70,12 @@ final class BareReplies {
             if (eol < 0) {
                 return p;
             }
-            if (startsWith(in, p, eol, "get ")) {
+            if (store != null && startsWith(in, p, eol, "get ")) {
+                key = Arrays.copyOfRange(in, p + 4, eol);
+                store.read(List.of(key), valueWriter);
+                put(MISS_END);
+                p = eol + 2;
+            } else if (startsWith(in, p, eol, "get ")) {
                 put(VALUE_PREFIX);
                 put(in, p + 4, eol - p - 4);
                 put(VALUE_SUFFIX);
@@ -57,6 +86,13 @@ final class BareReplies {
                 int next = eol + 2 + dataLength(in, p, eol) + 2;
                 if (next > to) {
                     return p;
+                }
+                if (store != null) {
+                    int keyEnd = p + 4;
+                    while (in[keyEnd] != ' ') {
+                        keyEnd++;
+                    }
+                    store.set(Arrays.copyOfRange(in, p + 4, keyEnd), Arrays.copyOfRange(in, eol + 2, next - 2), 0, Item.NEVER);
                 }
                 put(STORED);
                 p = next;
@@ -106,6 +142,15 @@ final class BareReplies {
             n = n * 10 + (in[i] - '0');
         }
         return n;
+    }
+
+    /** A stored item's {@code VALUE} line and data block; the key is the one the get asked for. */
+    private void putValue(int keyIndex, byte[] value, int offset, int length, int flags, long cas) {
+        put(VALUE_PREFIX);
+        put(key);
+        put((" " + flags + " " + length + "\r\n").getBytes(US_ASCII));
+        put(value, offset, length);
+        put(DATA_END);
     }
 
     private void put(byte[] bytes) {

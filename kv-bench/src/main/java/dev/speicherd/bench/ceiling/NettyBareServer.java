@@ -17,6 +17,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import dev.speicherd.api.Clock;
+import dev.speicherd.api.Store;
+import dev.speicherd.storage.MemoryStore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -27,21 +30,28 @@ import java.util.concurrent.TimeUnit;
  * or {@code io_uring}. As {@link BareServer}'s loop design: a few event-loop threads, each owning
  * its share of the connections, every complete request in a read answered, the answers flushed
  * once the read is done. It answers whether leaving the JDK's NIO would raise the ceiling of
- * speicherd's design on this machine (bench/ceiling.sh).
+ * speicherd's design on this machine (bench/ceiling.sh). With {@code store}, gets and sets go
+ * through a {@link MemoryStore}, one request at a time: what the transport leaves once a real
+ * store's work is added, short of speicherd's codecs and connection handling.
  *
- * <p>usage: {@code java -cp kv-bench.jar dev.speicherd.bench.ceiling.NettyBareServer epoll|io_uring PORT [LOOPS]}
+ * <p>usage: {@code java -cp kv-bench.jar dev.speicherd.bench.ceiling.NettyBareServer epoll|io_uring PORT [LOOPS] [store]}
  */
 public final class NettyBareServer {
+
+    /** The memory limit of the store that {@code store} gives gets and sets: speicherd's under bench/ceiling.sh. */
+    static final long STORE_BYTES = 1024L << 20;
 
     private NettyBareServer() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !(args[0].equals("epoll") || args[0].equals("io_uring"))) {
-            System.err.println("usage: NettyBareServer epoll|io_uring PORT [LOOPS (default 2)]");
+        if (args.length < 2 || !(args[0].equals("epoll") || args[0].equals("io_uring"))
+                || args.length > 3 && !args[3].equals("store")) {
+            System.err.println("usage: NettyBareServer epoll|io_uring PORT [LOOPS (default 2)] [store]");
             System.exit(2);
         }
+        Store store = args.length > 3 ? new MemoryStore(Clock.system(), STORE_BYTES) : null;
         try (BareServer.BoundServer server = start(args[0], Integer.parseInt(args[1]),
-                args.length > 2 ? Integer.parseInt(args[2]) : 2)) {
+                args.length > 2 ? Integer.parseInt(args[2]) : 2, store)) {
             System.err.println("bare netty " + args[0] + " server on 127.0.0.1:" + server.port());
             Thread.currentThread().join();
         }
@@ -56,7 +66,7 @@ public final class NettyBareServer {
     }
 
     /** Starts the responder on {@code port} (0 for any); close to stop it and its threads. */
-    static BareServer.BoundServer start(String transport, int port, int loops) throws InterruptedException {
+    static BareServer.BoundServer start(String transport, int port, int loops, Store store) throws InterruptedException {
         boolean epoll = transport.equals("epoll");
         if (epoll) {
             Epoll.ensureAvailability();
@@ -75,7 +85,7 @@ public final class NettyBareServer {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new Connection());
+                        channel.pipeline().addLast(new Connection(store));
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
@@ -92,8 +102,12 @@ public final class NettyBareServer {
     private static final class Connection extends ChannelInboundHandlerAdapter {
         private final byte[] input = new byte[BareServer.INPUT_BYTES];
         private final byte[] output = new byte[BareServer.INPUT_BYTES * BareReplies.MAX_REPLY_FACTOR];
-        private final BareReplies replies = new BareReplies(output);
+        private final BareReplies replies;
         private int end;
+
+        Connection(Store store) {
+            replies = new BareReplies(output, store);
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.speicherd.api.Clock;
+import dev.speicherd.api.Lookup;
+import dev.speicherd.storage.MemoryStore;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,6 +46,25 @@ class BareServerTest {
         }
     }
 
+    /** With a store, gets answer what sets stored, and a key never set gets only {@code END}. */
+    @ParameterizedTest
+    @ValueSource(strings = {"epoll", "io_uring"})
+    void answersFromTheStoreWhenGivenOne(String transport) throws Exception {
+        assumeTrue(NettyBareServer.available(transport), () -> "netty " + transport + " cannot run here");
+        try (MemoryStore store = new MemoryStore(Clock.system(), NettyBareServer.STORE_BYTES);
+                BareServer.BoundServer server = NettyBareServer.start(transport, 0, 2, store);
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            String expected = "END\r\nSTORED\r\nVALUE key:1 0 3\r\nabc\r\nEND\r\n";
+
+            out.write("get key:1\r\nset key:1 0 0 3\r\nabc\r\nget key:1\r\n".getBytes(US_ASCII));
+            out.flush();
+            assertEquals(expected, read(socket.getInputStream(), expected.length()));
+            assertEquals("abc", new String(((Lookup.Hit) store.get("key:1".getBytes(US_ASCII))).item().value(), US_ASCII));
+        }
+    }
+
     private static BareServer.BoundServer start(String design) throws Exception {
         return switch (design) {
             case "threads" -> BareServer.threads(0);
@@ -50,7 +72,7 @@ class BareServerTest {
             case "turn" -> BareServer.loop(0, 2, true);
             default -> {
                 assumeTrue(NettyBareServer.available(design), () -> "netty " + design + " cannot run here");
-                yield NettyBareServer.start(design, 0, 2);
+                yield NettyBareServer.start(design, 0, 2, null);
             }
         };
     }
