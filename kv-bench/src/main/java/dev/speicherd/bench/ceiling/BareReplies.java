@@ -3,8 +3,12 @@ package dev.speicherd.bench.ceiling;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import dev.speicherd.api.Item;
-import dev.speicherd.api.ItemReader;
 import dev.speicherd.api.Store;
+import dev.speicherd.codec.memcached.MemcachedTextWriter;
+import dev.speicherd.codec.memcached.MemcachedWords;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,15 +36,21 @@ final class BareReplies {
     private static final byte[] STORED = "STORED\r\n".getBytes(US_ASCII);
     private static final byte[] ERROR = "ERROR\r\n".getBytes(US_ASCII);
 
-    private static final byte[] DATA_END = "\r\n".getBytes(US_ASCII);
-    private static final byte[] MISS_END = "END\r\n".getBytes(US_ASCII);
-
     private final byte[] out;
     /** Where gets and sets go, or null to answer every get with {@link #VALUE} and store nothing. */
     private final Store store;
-    private final ItemReader<RuntimeException> valueWriter = this::putValue;
-    /** The key of the get being answered from the store. */
-    private byte[] key;
+    /** speicherd's own writer of {@code VALUE} entries, appending to {@link #out}; for the store's hits. */
+    private final MemcachedTextWriter writer = new MemcachedTextWriter(new OutputStream() {
+        @Override
+        public void write(int b) {
+            out[written++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int from, int length) {
+            put(bytes, from, length);
+        }
+    });
     private int written;
 
     /** @param out where replies go; at least {@link #MAX_REPLY_FACTOR} times the input buffer */
@@ -70,17 +80,16 @@ final class BareReplies {
             if (eol < 0) {
                 return p;
             }
-            if (store != null && startsWith(in, p, eol, "get ")) {
-                key = Arrays.copyOfRange(in, p + 4, eol);
-                store.read(List.of(key), valueWriter);
-                put(MISS_END);
-                p = eol + 2;
-            } else if (startsWith(in, p, eol, "get ")) {
-                put(VALUE_PREFIX);
-                put(in, p + 4, eol - p - 4);
-                put(VALUE_SUFFIX);
-                put(VALUE);
-                put(END);
+            if (startsWith(in, p, eol, "get ")) {
+                if (store != null) {
+                    answerFromStore(Arrays.copyOfRange(in, p + 4, eol));
+                } else {
+                    put(VALUE_PREFIX);
+                    put(in, p + 4, eol - p - 4);
+                    put(VALUE_SUFFIX);
+                    put(VALUE);
+                    put(END);
+                }
                 p = eol + 2;
             } else if (startsWith(in, p, eol, "set ")) {
                 int next = eol + 2 + dataLength(in, p, eol) + 2;
@@ -89,7 +98,7 @@ final class BareReplies {
                 }
                 if (store != null) {
                     int keyEnd = p + 4;
-                    while (in[keyEnd] != ' ') {
+                    while (keyEnd < eol && in[keyEnd] != ' ') {
                         keyEnd++;
                     }
                     store.set(Arrays.copyOfRange(in, p + 4, keyEnd), Arrays.copyOfRange(in, eol + 2, next - 2), 0, Item.NEVER);
@@ -144,13 +153,15 @@ final class BareReplies {
         return n;
     }
 
-    /** A stored item's {@code VALUE} line and data block; the key is the one the get asked for. */
-    private void putValue(int keyIndex, byte[] value, int offset, int length, int flags, long cas) {
-        put(VALUE_PREFIX);
-        put(key);
-        put((" " + flags + " " + length + "\r\n").getBytes(US_ASCII));
-        put(value, offset, length);
-        put(DATA_END);
+    /** Answers a get of {@code key} with what the store holds under it, as speicherd writes it. */
+    private void answerFromStore(byte[] key) {
+        try {
+            store.read(List.of(key), (keyIndex, value, offset, length, flags, cas) ->
+                    writer.value(key, flags, value, offset, length, false, 0));
+            writer.write(MemcachedWords.END);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // never: the writer's stream is an array
+        }
     }
 
     private void put(byte[] bytes) {
