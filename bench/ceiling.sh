@@ -58,14 +58,20 @@ for transport in epoll io_uring io_uring-store; do
     "${transport%-store}" "${port[netty-$transport]}" 2 "${store[@]}" 2>"$work/netty-$transport.log" &
   pids+=($!)
 done
-sleep 2
 for transport in epoll io_uring io_uring-store; do
-  if runs "netty-$transport" && ! grep -q "server on" "$work/netty-$transport.log"; then
-    echo "netty $transport cannot run here, left out: $(grep -m1 -i "exception\|error" "$work/netty-$transport.log")" >&2
-    names=("${names[@]/netty-$transport}")
+  runs "netty-$transport" || continue
+  log=$work/netty-$transport.log
+  for _ in $(seq 50); do # up to 10 s for the JVM and netty's native library
+    grep -q "server on" "$log" && break
+    sleep 0.2
+  done
+  if ! grep -q "server on" "$log"; then
+    echo "netty $transport cannot run here, left out: $(grep -m1 -i "exception\|error" "$log")" >&2
+    kept=()
+    for name in "${names[@]}"; do [[ $name == "netty-$transport" ]] || kept+=("$name"); done
+    names=("${kept[@]}")
   fi
 done
-read -ra names <<<"${names[*]}" # drop the emptied entries
 
 declare -A results
 for name in "${names[@]}"; do warm_up "${port[$name]}" "$seconds"; done

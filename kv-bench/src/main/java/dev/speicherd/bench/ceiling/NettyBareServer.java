@@ -1,5 +1,8 @@
 package dev.speicherd.bench.ceiling;
 
+import dev.speicherd.api.Clock;
+import dev.speicherd.api.Store;
+import dev.speicherd.storage.MemoryStore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -17,9 +20,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
-import dev.speicherd.api.Clock;
-import dev.speicherd.api.Store;
-import dev.speicherd.storage.MemoryStore;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
