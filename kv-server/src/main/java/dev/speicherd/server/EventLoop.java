@@ -5,7 +5,6 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.speicherd.api.StorageException;
 import dev.speicherd.api.Store;
-import dev.speicherd.codec.KeySpan;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -15,7 +14,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
@@ -64,9 +62,9 @@ final class EventLoop implements AutoCloseable {
     /**
      * The loop's direct buffer, through which every read and write of its connections goes
      * ({@link LoopSocket}): as large as the answers a connection may have waiting while it is
-     * still read ({@link LoopConnection#HIGH_WATER_BYTES}), so that those leave in one write.
+     * still read ({@link Exchange#HIGH_WATER_BYTES}), so that those leave in one write.
      */
-    static final int TRANSFER_BYTES = LoopConnection.HIGH_WATER_BYTES;
+    static final int TRANSFER_BYTES = Exchange.HIGH_WATER_BYTES;
 
     private final Connections connections;
     private final Store store;
@@ -84,6 +82,8 @@ final class EventLoop implements AutoCloseable {
     private final ByteBuffer transfer = ByteBuffer.allocateDirect(TRANSFER_BYTES);
     /** The connections the last select found ready, in the order it found them. */
     private final ArrayList<LoopConnection> ready = new ArrayList<>();
+    /** The keys of the ready connections' next requests, for {@link Store#prefetch}. */
+    private final Prefetch prefetch;
     /** Connections whose request waits for memory to grow its buffer, reading nothing meanwhile. */
     private final ArrayList<LoopConnection> starved = new ArrayList<>();
     /** What the select calls for each ready key; one object, not a new method reference every turn. */
@@ -92,16 +92,13 @@ final class EventLoop implements AutoCloseable {
     /** Set at shutdown: connections handed over after it are closed at once. */
     private boolean inputEnded;
     private long now = System.nanoTime();
-    /** The keys of the ready connections' next requests, for {@link Store#prefetch}; grown to the most ready. */
-    private byte[][] keyBuffers = new byte[0][];
-    private int[] keyOffsets = new int[0];
-    private int[] keyLengths = new int[0];
 
     EventLoop(Connections connections, Duration idleTimeout, int index) throws IOException {
         this.connections = connections;
         this.idleNanos = idleTimeout.toNanos();
         this.store = connections.context().store();
         this.syncsBeforeAnswering = Connections.syncsBeforeAnswering(connections.context().config());
+        this.prefetch = new Prefetch(store);
         this.selector = Selector.open();
         this.thread = new TurnClock.LoopThread(this::run, "speicherd-io-" + index);
         thread.start();
@@ -255,26 +252,10 @@ final class EventLoop implements AutoCloseable {
         if (n < 2) {
             return; // one lookup has no other to overlap with
         }
-        if (keyBuffers.length < n) {
-            keyBuffers = new byte[n][];
-            keyOffsets = new int[n];
-            keyLengths = new int[n];
-        }
-        int keys = 0;
         for (int i = 0; i < n; i++) {
-            LoopConnection connection = ready.get(i);
-            long key = connection.keyOfNext();
-            if (key != KeySpan.NONE) {
-                keyBuffers[keys] = connection.inputBuffer();
-                keyOffsets[keys] = KeySpan.offset(key);
-                keyLengths[keys] = KeySpan.length(key);
-                keys++;
-            }
+            prefetch.add(ready.get(i).exchange());
         }
-        if (keys > 1) {
-            store.prefetch(keyBuffers, keyOffsets, keyLengths, keys);
-        }
-        Arrays.fill(keyBuffers, 0, keys, null); // the buffers are the connections', not the loop's
+        prefetch.run();
     }
 
     /** Reads, answers and sends for the ready connections, each pass over all of them, warming the lookups up between. */

@@ -3,8 +3,6 @@ package dev.speicherd.server;
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.TRACE;
 
-import dev.speicherd.codec.KeySpan;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -13,7 +11,7 @@ import java.nio.channels.SocketChannel;
  * One connection on an {@link EventLoop}: its input, its output, its session, and where it is in
  * its life. When bytes arrive it answers every whole request they complete, then sends the
  * answers in one write; a request not yet whole waits for the rest. While more answers wait to
- * leave than {@link #HIGH_WATER_BYTES}, it reads no more requests, so a client that does not read
+ * leave than {@link Exchange#HIGH_WATER_BYTES}, it reads no more requests, so a client that does not read
  * cannot make the server buffer without end.
  *
  * <p>Its loop drives it in three steps per turn, each taken for every ready connection before the
@@ -24,9 +22,6 @@ import java.nio.channels.SocketChannel;
 final class LoopConnection {
 
     private static final System.Logger LOG = System.getLogger(LoopConnection.class.getName());
-
-    /** Answers waiting to leave past which the connection stops taking requests. */
-    static final int HIGH_WATER_BYTES = 256 * 1024;
 
     private enum State {
         /** Taking requests. */
@@ -44,11 +39,9 @@ final class LoopConnection {
     /** The channel as requests are read and answers written: through the loop's direct buffer. */
     private final LoopSocket socket;
     private final SelectionKey key;
-    private final Protocol portProtocol;
-    private final String peer;
+    private final Exchange exchange;
     private final LoopInput in;
     private final LoopOutput out;
-    private Session session;
     private State state = State.OPEN;
     private long lastActive;
     private long lingerDeadline;
@@ -60,13 +53,12 @@ final class LoopConnection {
         this.connections = connections;
         this.channel = channel;
         this.key = key;
-        this.portProtocol = portProtocol;
-        this.peer = String.valueOf(channel.socket().getRemoteSocketAddress());
-        this.in = new LoopInput(connections.clientMemory());
         this.socket = loop.socketOf(channel);
-        this.out = new LoopOutput(connections.clientMemory(), loop.answersTo(socket));
+        this.exchange = new Exchange(connections, portProtocol, String.valueOf(channel.socket().getRemoteSocketAddress()),
+                new LoopOutput(connections.clientMemory(), loop.answersTo(socket)));
+        this.in = exchange.in();
+        this.out = exchange.out();
         this.lastActive = now;
-        LOG.log(DEBUG, "connection from {0}", peer);
     }
 
     /**
@@ -96,17 +88,9 @@ final class LoopConnection {
         }
     }
 
-    /**
-     * Between the first step and the second: where the key of the next request lies in {@link
-     * #inputBuffer()}, see {@link Session#keyOfNext}.
-     */
-    long keyOfNext() {
-        return state == State.OPEN && session != null ? in.keyOfNext(session) : KeySpan.NONE;
-    }
-
-    /** The buffer that {@link #keyOfNext} points into. */
-    byte[] inputBuffer() {
-        return in.buffer();
+    /** The connection's requests and answers, for the loop to warm their lookups up. */
+    Exchange exchange() {
+        return exchange;
     }
 
     /** The second step: answers the whole requests buffered, into the output. */
@@ -115,9 +99,7 @@ final class LoopConnection {
             return;
         }
         try {
-            if (session != null || identify()) {
-                answerBuffered();
-            }
+            answerBuffered();
         } catch (IOException | RuntimeException | Error e) {
             failed(e);
         }
@@ -128,7 +110,7 @@ final class LoopConnection {
      * requests are buffered, and says what to wait for next.
      */
     void send(long now) {
-        if (session == null || (state != State.OPEN && state != State.CLOSING)) {
+        if (!exchange.opened() || (state != State.OPEN && state != State.CLOSING)) {
             return; // nothing came yet, so nothing is owed; or the connection is done with
         }
         try {
@@ -138,7 +120,7 @@ final class LoopConnection {
                 if (out.send() > 0) {
                     lastActive = now;
                 }
-                if (!answering()) {
+                if (state != State.OPEN || !exchange.answering()) {
                     break;
                 }
                 answerBuffered();
@@ -177,7 +159,7 @@ final class LoopConnection {
                 close();
             }
         } else if (idleNanos > 0 && now - lastActive >= idleNanos) {
-            LOG.log(DEBUG, "closing {0}: idle", peer);
+            LOG.log(DEBUG, "closing {0}: idle", exchange.peer());
             close();
         }
     }
@@ -208,72 +190,37 @@ final class LoopConnection {
             return;
         }
         state = State.CLOSED;
-        in.release();
-        out.release();
         key.cancel();
         try {
             channel.close();
         } catch (IOException e) {
             LOG.log(TRACE, "close failed", e);
         }
-        if (session != null) {
-            session.close();
-        }
+        exchange.close();
         loop.closed(this);
         connections.release();
-        LOG.log(DEBUG, "closed {0}", peer);
+        LOG.log(DEBUG, "closed {0}", exchange.peer());
     }
 
     private boolean takingInput() {
-        return state == State.OPEN && !in.ended() && !in.starved() && out.pending() < HIGH_WATER_BYTES;
+        return state == State.OPEN && exchange.takingInput();
     }
 
     private void failed(Throwable e) {
         if (e instanceof ClientMemory.Exhausted) {
             connections.context().stats().clientMemoryClosed.increment();
         }
-        Connections.logEnd(peer, e); // a failing client at DEBUG, anything else as a bug
+        Connections.logEnd(exchange.peer(), e); // a failing client at DEBUG, anything else as a bug
         close();
     }
 
-    private boolean answering() {
-        return state == State.OPEN && out.pending() < HIGH_WATER_BYTES && in.ready();
-    }
-
-    /** Answers the requests buffered, up to the high-water mark of answers waiting to leave. */
+    /** Answers the requests buffered; closes when the client ended without a byte. */
     private void answerBuffered() throws IOException {
-        while (answering()) {
-            boolean goOn;
-            try {
-                goOn = session.serveOne();
-            } catch (MoreInputNeeded e) {
-                in.rewind();
-                session.forgetUnread();
-                return;
-            } catch (EOFException e) {
-                // Cut off inside a request: what came before it is still owed.
-                Connections.logEnd(peer, e);
-                goOn = false;
-            }
-            in.commit(session.unread());
-            if (!goOn) {
-                state = State.CLOSING;
-            }
+        if (!exchange.answer()) {
+            close();
+        } else if (exchange.over()) {
+            state = State.CLOSING;
         }
-    }
-
-    /** Opens the session by the client's first byte; false when there is none yet, or never will be. */
-    private boolean identify() {
-        if (in.available() == 0) {
-            if (in.ended()) {
-                close();
-            }
-            return false;
-        }
-        Protocol protocol = Protocol.of(in.peek(), portProtocol);
-        LOG.log(TRACE, "{0} speaks {1}", peer, protocol);
-        session = connections.open(protocol, new Transport(in, out, in::received));
-        return true;
     }
 
     /**
@@ -283,8 +230,7 @@ final class LoopConnection {
      * for at most {@link Connections#LINGER} and {@link Connections#LINGER_MAX_BYTES}.
      */
     private void finish(long now) throws IOException {
-        boolean sending = !in.ended() && (in.available() > 0 || session.unread() > 0 || in.receive(socket) > 0);
-        if (!sending) {
+        if (!exchange.clientSendsMore() && (in.ended() || in.receive(socket) <= 0)) {
             close();
             return;
         }
