@@ -65,7 +65,7 @@ final class ClientMemory {
      * it, finishes that too.
      */
     boolean tryTake(long bytes, boolean holds) {
-        long ceiling = holds ? limit : limit / 2;
+        long ceiling = holds ? limit : limit / 2; // as in couldTake
         long now;
         do {
             now = used.get();
@@ -74,6 +74,11 @@ final class ClientMemory {
             }
         } while (!used.compareAndSet(now, now + bytes));
         return true;
+    }
+
+    /** Whether {@link #tryTake} would give {@code bytes} now, to a buffer that {@code holds} a share or not. */
+    boolean couldTake(long bytes, boolean holds) {
+        return used.get() + bytes <= (holds ? limit : limit / 2);
     }
 
     /** Gives back bytes taken. */

@@ -118,6 +118,12 @@ final class ConfigParser {
             }
             clientMemory = clientMemoryMinimum; // the default grows with a large --max-item-size
         }
+        ServerConfig.Io io = values.get(Flag.IO, v -> choice(v, ServerConfig.Io.class));
+        if (io == ServerConfig.Io.IO_URING && engine == ServerConfig.Engine.LOG
+                && values.get(Flag.FSYNC, v -> choice(v, ServerConfig.Fsync.class)) == ServerConfig.Fsync.ALWAYS) {
+            throw new UsageException(Flag.IO.name + " io_uring: not with " + Flag.FSYNC.name
+                    + " always, whose answers wait for the log's sync on the nio loops only");
+        }
         ServerConfig config = new ServerConfig(
                 values.get(Flag.SPEICHER_PORT, v -> integer(v, 0, 65535)).intValue(),
                 values.get(Flag.MEMCACHED_PORT, v -> integer(v, 0, 65535)).intValue(),
@@ -133,6 +139,7 @@ final class ConfigParser {
                 clientMemory,
                 Duration.ofSeconds(values.get(Flag.IDLE_TIMEOUT, v -> integer(v, 0, MAX_IDLE_TIMEOUT_SECONDS))),
                 values.get(Flag.IO_THREADS, v -> integer(v, 1, MAX_IO_THREADS)).intValue(),
+                io,
                 Math.min(verbosity, 2));
         return new Request.Run(config, given.containsKey(Flag.LOG_REPAIR)
                 && !values.raw(Flag.LOG_REPAIR).equalsIgnoreCase("false"));

@@ -10,15 +10,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
 /**
- * The open connections of every listener: the permits that bound them, the protocol each speaks,
- * and the event loops that run them.
+ * The open connections of every listener: the permits that bound them, the memory their buffers
+ * share, and the sessions they open.
  */
 final class Connections {
 
@@ -32,16 +31,13 @@ final class Connections {
     private final Map<Protocol, ProtocolHandler> handlers;
     private final Semaphore permits;
     private final ClientMemory clientMemory;
-    private final LoopServing serving;
 
-    /** Opens the connections' event loops. */
-    Connections(ServerContext context, Map<Protocol, ProtocolHandler> handlers) throws IOException {
+    Connections(ServerContext context, Map<Protocol, ProtocolHandler> handlers) {
         this.context = context;
         this.handlers = Map.copyOf(handlers);
         this.permits = new Semaphore(context.config().maxConnections());
         ServerConfig config = context.config();
         this.clientMemory = new ClientMemory(config.clientMemoryBytes(), context.stats().clientMemoryBytes);
-        this.serving = new LoopServing(this, config);
     }
 
     /**
@@ -54,18 +50,18 @@ final class Connections {
     }
 
     /**
-     * Takes over a socket that was just accepted: serves it, or refuses it in its port's
-     * protocol when every permit is taken.
+     * Counts a connection just accepted and takes a permit for it; false when every permit is
+     * taken, and the connection is to be refused ({@link Refusals}) and closed.
      */
-    void open(SocketChannel channel, Protocol portProtocol) {
+    boolean admit(Object peer) {
         context.stats().totalConnections.increment();
         if (!permits.tryAcquire()) {
             context.stats().rejectedConnections.increment();
-            refuse(channel, portProtocol);
-            return;
+            LOG.log(DEBUG, "refusing {0}: {1} connections open", peer, context.config().maxConnections());
+            return false;
         }
         context.stats().currConnections.incrementAndGet();
-        serving.serve(channel, portProtocol);
+        return true;
     }
 
     /** Opens a session in the protocol the client's first byte chose. */
@@ -89,17 +85,6 @@ final class Connections {
         permits.release();
     }
 
-    /**
-     * Stops the connections: no new ones are served, the open ones see the end of their input
-     * (so a request already read is still answered) and get {@code grace} to finish; whatever is
-     * left after that is closed.
-     *
-     * @return true when every connection finished within the grace period
-     */
-    boolean shutdown(Duration grace) throws InterruptedException {
-        return serving.shutdown(grace);
-    }
-
     /** Logs why a connection ended, at a level by cause: a client going away is no news. */
     static void logEnd(String peer, Throwable e) {
         switch (e) {
@@ -118,17 +103,6 @@ final class Connections {
             channel.close();
         } catch (IOException e) {
             LOG.log(TRACE, "close failed", e);
-        }
-    }
-
-    private void refuse(SocketChannel channel, Protocol portProtocol) {
-        LOG.log(DEBUG, "refusing {0}: {1} connections open", channel.socket().getRemoteSocketAddress(),
-                context.config().maxConnections());
-        try (channel) {
-            // A few bytes into a fresh socket's send buffer: this does not block the accept loop.
-            channel.write(ByteBuffer.wrap(Refusals.tooManyConnections(portProtocol)));
-        } catch (IOException e) {
-            LOG.log(TRACE, "refused client was already gone", e);
         }
     }
 }

@@ -11,11 +11,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * One listening port: a named platform thread that accepts connections and hands each to {@link
- * Connections}. The listener knows which protocol its port was opened for, but the connection
+ * One listening port of the NIO loops: a named platform thread that accepts connections and hands
+ * each to {@link LoopServing}. The listener knows which protocol its port was opened for, but the connection
  * chooses by the client's first byte, so either port serves either protocol.
  */
-final class Listener implements AutoCloseable {
+final class Listener implements Serving.Port {
 
     private static final System.Logger LOG = System.getLogger(Listener.class.getName());
 
@@ -26,13 +26,13 @@ final class Listener implements AutoCloseable {
 
     private final Protocol protocol;
     private final ServerSocketChannel socket;
-    private final Connections connections;
+    private final LoopServing serving;
     private final Thread acceptor;
 
-    private Listener(Protocol protocol, ServerSocketChannel socket, Connections connections) {
+    private Listener(Protocol protocol, ServerSocketChannel socket, LoopServing serving) {
         this.protocol = protocol;
         this.socket = socket;
-        this.connections = connections;
+        this.serving = serving;
         this.acceptor = Thread.ofPlatform()
                 .name("speicherd-accept-" + protocol.name().toLowerCase(java.util.Locale.ROOT))
                 .unstarted(this::acceptLoop);
@@ -43,24 +43,22 @@ final class Listener implements AutoCloseable {
      *
      * @throws IOException if the port cannot be bound
      */
-    static Listener open(Protocol protocol, InetAddress address, int port, Connections connections)
-            throws IOException {
+    static Listener open(Protocol protocol, InetAddress address, int port, LoopServing serving) throws IOException {
         ServerSocketChannel socket = ServerSocketChannel.open();
         try {
             socket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             socket.bind(new InetSocketAddress(address, port), BACKLOG);
         } catch (IOException e) {
             socket.close();
-            throw new IOException("cannot listen for " + protocol.name().toLowerCase(java.util.Locale.ROOT)
-                    + " on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+            throw Serving.cannotListen(protocol, address, port, e);
         }
-        Listener listener = new Listener(protocol, socket, connections);
+        Listener listener = new Listener(protocol, socket, serving);
         listener.acceptor.start();
         return listener;
     }
 
-    /** The address actually bound. */
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.socket().getLocalSocketAddress();
     }
 
@@ -78,7 +76,7 @@ final class Listener implements AutoCloseable {
                 continue;
             }
             try {
-                connections.open(client, protocol);
+                serving.accept(client, protocol);
             } catch (RuntimeException | Error e) {
                 LOG.log(ERROR, "bug: could not hand over a connection", e);
             }
@@ -93,7 +91,6 @@ final class Listener implements AutoCloseable {
         }
     }
 
-    /** Stops accepting; connections already accepted are not touched. */
     @Override
     public void close() throws IOException {
         socket.close();

@@ -39,6 +39,11 @@ final class LoopOutput extends OutputStream {
      * SyncingChannel}), after each batch, or as they are made when memory is short.
      */
     private final WritableByteChannel channel;
+    /**
+     * Where an answer that the buffer has no memory to hold goes as it is made: the socket, which
+     * takes what it can now; on io_uring, netty's queue, within a budget of its own.
+     */
+    private final WritableByteChannel overflow;
     private final int maxPending;
     private byte[] buf = new byte[INITIAL_BYTES];
     /** A view of {@link #buf} for the channel, made again only when the buffer is. */
@@ -47,16 +52,26 @@ final class LoopOutput extends OutputStream {
     private int end;
 
     LoopOutput(ClientMemory memory, WritableByteChannel channel) {
-        this(memory, channel, MAX_PENDING_BYTES);
+        this(memory, channel, channel, MAX_PENDING_BYTES);
+    }
+
+    /** An output whose answers with no memory to wait in go to {@code overflow} as they are made. */
+    LoopOutput(ClientMemory memory, WritableByteChannel channel, WritableByteChannel overflow) {
+        this(memory, channel, overflow, MAX_PENDING_BYTES);
     }
 
     /** An output that holds at most {@code maxPending} unsent bytes; tests use a small one. */
     LoopOutput(ClientMemory memory, WritableByteChannel channel, int maxPending) {
+        this(memory, channel, channel, maxPending);
+    }
+
+    private LoopOutput(ClientMemory memory, WritableByteChannel channel, WritableByteChannel overflow, int maxPending) {
         if (maxPending < INITIAL_BYTES || maxPending > MAX_PENDING_BYTES) {
             throw new IllegalArgumentException("maxPending out of range: " + maxPending);
         }
         this.memory = memory;
         this.channel = channel;
+        this.overflow = overflow;
         this.maxPending = maxPending;
     }
 
@@ -100,10 +115,14 @@ final class LoopOutput extends OutputStream {
      * @return the bytes sent
      */
     int send() throws IOException {
+        return sendTo(channel);
+    }
+
+    private int sendTo(WritableByteChannel to) throws IOException {
         if (start == end) {
             return 0;
         }
-        int n = channel.write(view.limit(end).position(start));
+        int n = to.write(view.limit(end).position(start));
         start += n;
         if (start == end) {
             start = end = 0;
@@ -124,7 +143,7 @@ final class LoopOutput extends OutputStream {
     /**
      * Makes room in the full buffer for some of {@code len} more bytes: by moving what is pending
      * to the front; else by growing it for all of them, with a share of {@link #memory}; else by
-     * sending what the socket takes now.
+     * sending what the socket ({@link #overflow}) takes now.
      */
     private void room(int len) throws IOException {
         if (start == 0) {
@@ -134,7 +153,7 @@ final class LoopOutput extends OutputStream {
                 use(Arrays.copyOf(buf, target));
                 return;
             }
-            if (send() == 0) {
+            if (sendTo(overflow) == 0) {
                 throw tooMuch(needed, target);
             }
             if (end < buf.length) {

@@ -91,7 +91,7 @@ public final class Main {
         }
         HeapFit.warning(config.memoryLimitBytes(), config).ifPresent(warning -> LOG.log(WARNING, warning)); // before "ready"
         LOG.log(INFO, "speicherd {0} ready: {1}; engine {2}{3}; memory limit {4}; max item {5}; "
-                + "max connections {6}; heap up to {7} MiB; started in {8} ms",
+                + "max connections {6}; heap up to {7} MiB; io {8}; started in {9} ms",
                 Version.current(),
                 server.addresses().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort())
                         .collect(Collectors.joining(", ")),
@@ -101,6 +101,7 @@ public final class Main {
                 config.maxItemBytes() + " bytes",
                 String.valueOf(config.maxConnections()),
                 String.valueOf(Runtime.getRuntime().maxMemory() >> 20),
+                server.describe(),
                 String.valueOf((System.nanoTime() - started) / 1_000_000));
         try {
             server.awaitStop();

@@ -27,16 +27,16 @@ final class Server {
     static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
 
     private final Store store;
-    private final Connections connections;
-    private final List<Listener> listeners;
+    private final Serving serving;
+    private final List<Serving.Port> ports;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Object stopLock = new Object();
     private boolean stopping;
 
-    private Server(Store store, Connections connections, List<Listener> listeners) {
+    private Server(Store store, Serving serving, List<Serving.Port> ports) {
         this.store = store;
-        this.connections = connections;
-        this.listeners = listeners;
+        this.serving = serving;
+        this.ports = ports;
     }
 
     /**
@@ -47,46 +47,67 @@ final class Server {
      * @param clock the time source
      * @param handlers the handler of each protocol
      * @return the running server
-     * @throws IOException if a port cannot be bound; the store is closed then
+     * @throws IOException if the event loops cannot start or a port cannot be bound; the store is
+     *     closed then
      */
     static Server start(ServerConfig config, Store store, Clock clock, Map<Protocol, ProtocolHandler> handlers)
             throws IOException {
         ServerContext context = new ServerContext(store, clock, config, new ServerStats(clock.millis()));
-        Connections connections;
+        Connections connections = new Connections(context, handlers);
+        Serving serving;
         try {
-            connections = new Connections(context, handlers);
+            serving = serving(config, connections);
         } catch (IOException e) {
             store.close();
             throw e;
         }
-        List<Listener> listeners = new ArrayList<>();
+        List<Serving.Port> opened = new ArrayList<>();
         Map<Protocol, Integer> ports = new EnumMap<>(Protocol.class);
         ports.put(Protocol.SPEICHER, config.speicherPort());
         ports.put(Protocol.MEMCACHED, config.memcachedPort());
         try {
             for (Map.Entry<Protocol, Integer> port : ports.entrySet()) {
                 if (port.getValue() != 0) {
-                    listeners.add(Listener.open(port.getKey(), config.listen(), port.getValue(), connections));
+                    opened.add(serving.listen(port.getKey(), config.listen(), port.getValue()));
                 }
             }
         } catch (IOException e) {
-            for (Listener listener : listeners) {
-                listener.close();
+            for (Serving.Port port : opened) {
+                port.close();
             }
             try {
-                connections.shutdown(Duration.ZERO);
+                serving.shutdown(Duration.ZERO);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
             store.close();
             throw e;
         }
-        return new Server(store, connections, List.copyOf(listeners));
+        return new Server(store, serving, List.copyOf(opened));
+    }
+
+    /**
+     * The event loops {@code --io} asks for. {@code auto} takes io_uring where the kernel allows
+     * it, except under {@code fsync always}, whose answers wait for the log's sync on the NIO
+     * loops only.
+     */
+    private static Serving serving(ServerConfig config, Connections connections) throws IOException {
+        boolean uring = switch (config.io()) {
+            case NIO -> false;
+            case IO_URING -> true;
+            case AUTO -> !Connections.syncsBeforeAnswering(config) && UringServing.available();
+        };
+        return uring ? new UringServing(connections, config) : new LoopServing(connections, config);
+    }
+
+    /** What the connections run on, for the log. */
+    String describe() {
+        return serving.describe();
     }
 
     /** The bound address of each listener, in the order speicher, memcached. */
     List<InetSocketAddress> addresses() {
-        return listeners.stream().map(Listener::address).toList();
+        return ports.stream().map(Serving.Port::address).toList();
     }
 
     /**
@@ -102,15 +123,15 @@ final class Server {
             stopping = true;
         }
         try {
-            for (Listener listener : listeners) {
+            for (Serving.Port port : ports) {
                 try {
-                    listener.close();
+                    port.close();
                 } catch (IOException e) {
                     LOG.log(WARNING, "closing a listener failed", e);
                 }
             }
             try {
-                if (!connections.shutdown(SHUTDOWN_GRACE)) {
+                if (!serving.shutdown(SHUTDOWN_GRACE)) {
                     LOG.log(WARNING, "connections still busy after {0}; closed them", SHUTDOWN_GRACE);
                 }
             } catch (InterruptedException e) {

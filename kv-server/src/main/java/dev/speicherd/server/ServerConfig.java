@@ -22,6 +22,7 @@ import java.time.Duration;
  *     their starting size, see {@code ClientMemory}
  * @param idleTimeout how long a connection may stay silent; {@link Duration#ZERO} for ever
  * @param ioThreads the event loops that serve connections
+ * @param io how the event loops move connections' bytes
  * @param verbosity 0 normal, 1 for {@code -v}, 2 for {@code -vv}
  */
 public record ServerConfig(
@@ -39,10 +40,18 @@ public record ServerConfig(
         long clientMemoryBytes,
         Duration idleTimeout,
         int ioThreads,
+        Io io,
         int verbosity) {
 
     /** The storage engines. */
     public enum Engine { MEMORY, LOG }
+
+    /**
+     * How the event loops move connections' bytes: through the JDK's selector, one system call
+     * per read and per write, or through io_uring, which hands the kernel a turn's reads and
+     * writes in one; {@code AUTO} takes io_uring where the kernel allows it.
+     */
+    public enum Io { AUTO, NIO, IO_URING }
 
     /** The log engine's fsync policies. */
     public enum Fsync { ALWAYS, EVERYSEC, NO }

@@ -47,7 +47,7 @@ final class SyncBeforeAnsweringTest {
     private final CountDownLatch inSync = new CountDownLatch(1);
     private final CountDownLatch letGo = new CountDownLatch(1);
     private ServerSocketChannel listener;
-    private Connections connections;
+    private LoopServing serving;
 
     @BeforeEach
     void start() throws IOException {
@@ -78,17 +78,18 @@ final class SyncBeforeAnsweringTest {
                 });
         ServerConfig config = new ServerConfig(0, 0, InetAddress.getLoopbackAddress(), ServerConfig.Engine.LOG,
                 Path.of("unused"), ServerConfig.Fsync.ALWAYS, 64L << 20, 2, 0, 1 << 20, 16, 64L << 20, Duration.ZERO,
-                1, 0);
+                1, ServerConfig.Io.NIO, 0);
         assertEquals(true, Connections.syncsBeforeAnswering(config));
         ServerContext context = new ServerContext(store, System::currentTimeMillis, config, new ServerStats(0));
-        connections = new Connections(context, Map.of(Protocol.MEMCACHED, new MemcachedProtocolHandler()));
+        serving = new LoopServing(new Connections(context, Map.of(Protocol.MEMCACHED, new MemcachedProtocolHandler())),
+                config);
         listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterEach
     void stop() throws Exception {
         letGo.countDown(); // a test that failed while the loop was held does not hold up the shutdown
-        connections.shutdown(Duration.ofSeconds(1));
+        serving.shutdown(Duration.ofSeconds(1));
         listener.close();
     }
 
@@ -97,7 +98,7 @@ final class SyncBeforeAnsweringTest {
         Socket client = new Socket();
         client.connect(listener.getLocalAddress(), TIMEOUT_MILLIS);
         client.setSoTimeout(TIMEOUT_MILLIS);
-        connections.open(listener.accept(), Protocol.MEMCACHED);
+        serving.accept(listener.accept(), Protocol.MEMCACHED);
         return client;
     }
 

@@ -55,7 +55,8 @@ class BinaryProtocolHandlerTest {
 
     private static ServerConfig config() {
         return new ServerConfig(14567, 11211, InetAddress.getLoopbackAddress(), ServerConfig.Engine.MEMORY,
-                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, 64L << 20, Duration.ZERO, 1, 0);
+                Path.of("data"), ServerConfig.Fsync.EVERYSEC, 64L << 20, 2, 0, MAX_ITEM_BYTES, 16, 64L << 20, Duration.ZERO, 1,
+                ServerConfig.Io.NIO, 0);
     }
 
     private Store failable(Store store) {
