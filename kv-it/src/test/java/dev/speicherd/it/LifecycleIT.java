@@ -54,6 +54,7 @@ class LifecycleIT {
         "--max-connections=0, --max-connections",
         "--idle-timeout=-1, --idle-timeout",
         "--listen=no.such.host.invalid, --listen",
+        "--io=epoll, --io",
     })
     void aBadFlagGetsOneLineNamingItAndExitTwo(String arg, String named) throws Exception {
         Run run = run(arg);
