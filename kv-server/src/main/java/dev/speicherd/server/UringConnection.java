@@ -210,7 +210,7 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf bytes = (ByteBuf) message;
-        lastActive = System.nanoTime();
+        lastActive = loop.now(); // the loop's turn or tick, at most 250 ms ago
         if (state == State.LINGERING) {
             lingered += bytes.readableBytes();
             bytes.release();

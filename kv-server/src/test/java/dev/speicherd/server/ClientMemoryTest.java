@@ -32,6 +32,19 @@ class ClientMemoryTest {
     }
 
     @Test
+    void couldTakeSaysWhatTryTakeWouldDoAndTakesNothing() {
+        ClientMemory memory = new ClientMemory(2000);
+        assertTrue(memory.tryTake(600, false));
+        assertTrue(memory.couldTake(400, false));
+        assertFalse(memory.couldTake(401, false), "one byte past half the limit");
+        assertTrue(memory.couldTake(1400, true));
+        assertFalse(memory.couldTake(1401, true), "one byte past the limit");
+        assertEquals(600, memory.used(), "asking takes nothing");
+        assertFalse(memory.tryTake(401, false));
+        assertTrue(memory.tryTake(400, false));
+    }
+
+    @Test
     void theLeastIsTwiceTheLargestFrameOrTheLongestLine() {
         assertEquals(2L * ((1 << 20) + ServerConfig.FRAME_HEADROOM_BYTES), ClientMemory.minimum(1 << 20));
         assertEquals(2L * LoopInput.LINE_GROWTH_BYTES, ClientMemory.minimum(1024), "small items: the line decides");

@@ -53,6 +53,22 @@ class ConfigParserTest {
     }
 
     @Test
+    void theEventLoopsIoIsAutoUnlessSaidAndIoUringIsRefusedUnderFsyncAlways() throws Exception {
+        assertEquals(ServerConfig.Io.AUTO, parse().io());
+        assertEquals(ServerConfig.Io.NIO, parse("--io", "nio").io());
+        assertEquals(ServerConfig.Io.IO_URING, parse("--io=IO_URING").io());
+        assertEquals(ServerConfig.Io.NIO, parse(Map.of("SPEICHERD_IO", "nio")).io());
+        assertThrows(UsageException.class, () -> parse("--io", "epoll"));
+        assertEquals(ServerConfig.Io.IO_URING, parse("--io", "io_uring", "--engine", "log").io()); // everysec
+        assertEquals(ServerConfig.Io.IO_URING, parse("--io", "io_uring", "--fsync", "always").io()); // memory engine
+        assertEquals(ServerConfig.Io.AUTO, parse("--engine", "log", "--fsync", "always").io());
+        UsageException e = assertThrows(UsageException.class,
+                () -> parse("--io", "io_uring", "--engine", "log", "--fsync", "always"));
+        assertEquals("--io io_uring: not with --fsync always, whose answers wait for the log's sync on the nio loops"
+                + " only", e.getMessage());
+    }
+
+    @Test
     void compactionSettingsAtTheirEdges() throws Exception {
         assertEquals(2, parse("--compact-multiple", "2").compactMultiple());
         assertThrows(UsageException.class, () -> parse("--compact-multiple", "1"));

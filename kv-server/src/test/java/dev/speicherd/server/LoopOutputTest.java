@@ -281,6 +281,22 @@ final class LoopOutputTest {
     }
 
     @Test
+    void anAnswerWhoseMemoryIsNotThereGoesToTheOverflowAndTheBatchesToTheChannel() throws IOException {
+        ClientMemory memory = new ClientMemory(1);
+        Peer channel = new Peer(0); // takes nothing now, as netty's queue when full
+        Peer overflow = new Peer(Integer.MAX_VALUE);
+        LoopOutput out = new LoopOutput(memory, channel, overflow);
+        byte[] answer = pattern(LoopOutput.INITIAL_BYTES * 3 + 7, 17);
+        out.write(answer);
+        assertEquals(0, memory.used(), "the buffer never grew");
+        assertEquals(0, channel.calls, "nothing was sent before a send");
+        assertEquals(LoopOutput.INITIAL_BYTES * 3, overflow.got.size(), "each full buffer went to the overflow");
+        channel.perCall = Integer.MAX_VALUE;
+        assertEquals(7, out.send(), "the rest leaves with the batch, through the channel");
+        assertArrayEquals(answer, concat(overflow.got.toByteArray(), channel.got.toByteArray()));
+    }
+
+    @Test
     void anAnswerThatNeitherFitsTheMemoryLeftNorLeavesFailsItsConnection() throws IOException {
         int limit = 3 * LoopOutput.INITIAL_BYTES;
         ClientMemory memory = new ClientMemory(limit);
