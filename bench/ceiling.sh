@@ -16,7 +16,8 @@
 #
 # usage: [SERVERS="memcached speicherd bare-loop"] bench/ceiling.sh [ROUNDS] [SECONDS]
 #        (defaults: every server above, 3 rounds of 10 s per server; SERVERS picks some of
-#        memcached, speicherd, bare-threads, bare-loop, bare-turn, netty-epoll and netty-io_uring, and
+#        memcached, speicherd, speicherd-nio (on the JDK's NIO loops whatever the kernel allows),
+#        bare-threads, bare-loop, bare-turn, netty-epoll and netty-io_uring, and
 #        needs memcached and speicherd among them, which the ratios are against)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,7 +32,7 @@ bench_jar=kv-bench/target/kv-bench.jar
 [[ -f $jar && -f $bench_jar ]] || bin/mvn -q -B package -DskipTests -pl kv-server,kv-bench -am
 java=$(bin/jdk --runtime)/bin/java
 
-all=(memcached speicherd bare-threads bare-loop bare-turn netty-epoll netty-io_uring netty-io_uring-store)
+all=(memcached speicherd speicherd-nio bare-threads bare-loop bare-turn netty-epoll netty-io_uring netty-io_uring-store)
 read -ra names <<<"${SERVERS:-${all[*]}}"
 for name in "${names[@]}"; do
   [[ " ${all[*]} " == *" $name "* ]] || { echo "unknown server in SERVERS: $name (known: ${all[*]})" >&2; exit 2; }
@@ -45,6 +46,7 @@ declare -A port
 for name in "${names[@]}"; do port[$name]=$(free_port); done
 start_memcached "${port[memcached]}" -c 4096
 start_speicherd speicherd "${port[speicherd]}" 0 -m 1024 -c 4096
+runs speicherd-nio && start_speicherd speicherd-nio "${port[speicherd-nio]}" 0 -m 1024 -c 4096 --io nio
 for design in threads loop turn; do
   runs "bare-$design" || continue
   "$java" -cp "$bench_jar" dev.speicherd.bench.ceiling.BareServer "$design" \
@@ -90,7 +92,7 @@ python3 - "${summary[@]}" <<'PY'
 import statistics, sys
 sys.path.insert(0, "bench")
 from paired import median_with_interval, ratios
-labels = {"memcached": "memcached", "speicherd": "speicherd",
+labels = {"memcached": "memcached", "speicherd": "speicherd", "speicherd-nio": "speicherd --io nio",
           "bare-threads": "bare: virtual thread per connection", "bare-loop": "bare: 2 NIO selector threads",
           "bare-turn": "bare: 2 NIO selector threads, 3 passes",
           "netty-epoll": "bare: netty epoll, 2 loops", "netty-io_uring": "bare: netty io_uring, 2 loops",
