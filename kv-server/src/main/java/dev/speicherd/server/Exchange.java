@@ -133,6 +133,14 @@ final class Exchange {
         return !in.ended() && (in.available() > 0 || session.unread() > 0);
     }
 
+    /** Counts and logs why the connection failed, before it closes: a failing client at DEBUG, anything else as a bug. */
+    void failed(Throwable e) {
+        if (e instanceof ClientMemory.Exhausted) {
+            connections.context().stats().clientMemoryClosed.increment();
+        }
+        Connections.logEnd(peer, e);
+    }
+
     /** Ends the session and gives the buffers' memory back; nothing is read or answered after. */
     void close() {
         over = true;

@@ -43,9 +43,7 @@ final class LoopConnection {
     private final LoopInput in;
     private final LoopOutput out;
     private State state = State.OPEN;
-    private long lastActive;
-    private long lingerDeadline;
-    private long lingered;
+    private final Liveness liveness;
 
     LoopConnection(EventLoop loop, Connections connections, SocketChannel channel, SelectionKey key,
             Protocol portProtocol, long now) {
@@ -58,7 +56,7 @@ final class LoopConnection {
                 new LoopOutput(connections.clientMemory(), loop.answersTo(socket)));
         this.in = exchange.in();
         this.out = exchange.out();
-        this.lastActive = now;
+        this.liveness = new Liveness(now);
     }
 
     /**
@@ -69,7 +67,7 @@ final class LoopConnection {
         try {
             int ops = key.readyOps();
             if ((ops & SelectionKey.OP_WRITE) != 0 && out.send() > 0) {
-                lastActive = now;
+                liveness.active(now);
             }
             if (state == State.LINGERING) {
                 linger();
@@ -77,7 +75,7 @@ final class LoopConnection {
             }
             if ((ops & SelectionKey.OP_READ) != 0 && takingInput()) {
                 if (in.receive(socket) > 0) {
-                    lastActive = now;
+                    liveness.active(now);
                 } else if (in.starved()) {
                     loop.starved(this); // reads nothing until its request has the memory to grow
                     connections.context().stats().clientMemoryWaits.increment();
@@ -118,7 +116,7 @@ final class LoopConnection {
             // them and whole requests are still buffered.
             while (true) {
                 if (out.send() > 0) {
-                    lastActive = now;
+                    liveness.active(now);
                 }
                 if (state != State.OPEN || !exchange.answering()) {
                     break;
@@ -153,13 +151,7 @@ final class LoopConnection {
 
     /** Closes the connection if it has been idle too long or has lingered long enough. */
     void tick(long now, long idleNanos) {
-        if (state == State.LINGERING) {
-            if (now - lingerDeadline >= 0) {
-                LOG.log(TRACE, "client kept the connection open after our end of stream");
-                close();
-            }
-        } else if (idleNanos > 0 && now - lastActive >= idleNanos) {
-            LOG.log(DEBUG, "closing {0}: idle", exchange.peer());
+        if (liveness.over(now, idleNanos, state == State.LINGERING, exchange.peer())) {
             close();
         }
     }
@@ -207,10 +199,7 @@ final class LoopConnection {
     }
 
     private void failed(Throwable e) {
-        if (e instanceof ClientMemory.Exhausted) {
-            connections.context().stats().clientMemoryClosed.increment();
-        }
-        Connections.logEnd(exchange.peer(), e); // a failing client at DEBUG, anything else as a bug
+        exchange.failed(e);
         close();
     }
 
@@ -236,15 +225,14 @@ final class LoopConnection {
         }
         channel.shutdownOutput();
         state = State.LINGERING;
-        lingerDeadline = now + Connections.LINGER.toNanos();
+        liveness.lingerFrom(now);
         key.interestOps(SelectionKey.OP_READ);
     }
 
     private void linger() throws IOException {
         int n;
         while ((n = socket.drop()) > 0) {
-            lingered += n;
-            if (lingered >= Connections.LINGER_MAX_BYTES) {
+            if (liveness.droppedEnough(n)) {
                 close();
                 return;
             }

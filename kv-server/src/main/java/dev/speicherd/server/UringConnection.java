@@ -1,7 +1,6 @@
 package dev.speicherd.server;
 
 import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.TRACE;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -99,9 +98,7 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
     private boolean answerWaits;
     private long answerWaitSince;
     private State state = State.OPEN;
-    private long lastActive;
-    private long lingerDeadline;
-    private long lingered;
+    private final Liveness liveness;
 
     /** What {@link LoopInput#receive} reads: the bytes held. */
     private final ReadableByteChannel source = new ReadableByteChannel() {
@@ -193,12 +190,12 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
                 new LoopOutput(connections.clientMemory(), sink, overflow));
         this.in = exchange.in();
         this.out = exchange.out();
+        this.liveness = new Liveness(loop.now());
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         context = ctx;
-        lastActive = System.nanoTime();
         loop.opened(this);
     }
 
@@ -210,11 +207,11 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         ByteBuf bytes = (ByteBuf) message;
-        lastActive = loop.now(); // the loop's turn or tick, at most 250 ms ago
+        liveness.active(loop.now()); // the loop's turn or tick, at most 250 ms ago
         if (state == State.LINGERING) {
-            lingered += bytes.readableBytes();
+            int n = bytes.readableBytes();
             bytes.release();
-            if (lingered >= Connections.LINGER_MAX_BYTES) {
+            if (liveness.droppedEnough(n)) {
                 close();
             } else {
                 ctx.read();
@@ -314,7 +311,7 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
         try {
             while (true) {
                 if (out.send() > 0) {
-                    lastActive = loop.now();
+                    liveness.active(loop.now());
                 }
                 if (state != State.OPEN) {
                     break;
@@ -355,13 +352,7 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
 
     /** Closes the connection if it has been idle too long or has lingered long enough. */
     void tick(long now, long idleNanos) {
-        if (state == State.LINGERING) {
-            if (now - lingerDeadline >= 0) {
-                LOG.log(TRACE, "client kept the connection open after our end of stream");
-                close();
-            }
-        } else if (idleNanos > 0 && now - lastActive >= idleNanos) {
-            LOG.log(DEBUG, "closing {0}: idle", exchange.peer());
+        if (liveness.over(now, idleNanos, state == State.LINGERING, exchange.peer())) {
             close();
         }
     }
@@ -482,10 +473,7 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void failed(Throwable e) {
-        if (e instanceof ClientMemory.Exhausted) {
-            connections.context().stats().clientMemoryClosed.increment();
-        }
-        Connections.logEnd(exchange.peer(), e); // a failing client at DEBUG, anything else as a bug
+        exchange.failed(e);
         close();
     }
 
@@ -537,7 +525,7 @@ final class UringConnection extends ChannelInboundHandlerAdapter {
         drop();
         ((DuplexChannel) context.channel()).shutdownOutput();
         state = State.LINGERING;
-        lingerDeadline = System.nanoTime() + Connections.LINGER.toNanos();
+        liveness.lingerFrom(System.nanoTime());
         context.read();
     }
 }
