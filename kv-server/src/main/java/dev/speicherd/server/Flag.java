@@ -39,7 +39,7 @@ enum Flag {
     IO_THREADS("--io-threads", "-t", "N", String.valueOf(Runtime.getRuntime().availableProcessors()),
             "event-loop threads serving connections; the default is one per processor"),
     IO("--io", null, "auto|nio|io_uring", "auto",
-            "how connections' bytes move: io_uring (Linux 5.10+: a turn's reads and writes in one system call),"
+            "how connections' bytes move: io_uring (Linux: a turn's reads and writes in one system call),"
                     + " nio (the JDK's selector), or auto: io_uring where the kernel allows it, else nio"),
     VERBOSE("-v", null, null, null,
             "more logging (-vv: even more)"),
