@@ -97,6 +97,9 @@ final class Server {
             case IO_URING -> true;
             case AUTO -> !Connections.syncsBeforeAnswering(config) && UringServing.available();
         };
+        if (config.io() == ServerConfig.Io.AUTO && !uring && !Connections.syncsBeforeAnswering(config)) {
+            LOG.log(INFO, "io_uring is not available here, serving on nio: {0}", UringServing.unavailability());
+        }
         return uring ? new UringServing(connections, config) : new LoopServing(connections, config);
     }
 

@@ -55,7 +55,7 @@ final class UringServing implements Serving {
      */
     UringServing(Connections connections, ServerConfig config) throws IOException {
         if (!available()) {
-            throw new IOException("--io io_uring: not available here: " + IoUring.unavailabilityCause());
+            throw new IOException("--io io_uring: not available here: " + unavailability());
         }
         this.connections = connections;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), threads(), IoUringIoHandler.newFactory());
@@ -68,6 +68,12 @@ final class UringServing implements Serving {
     /** Whether netty's io_uring binding loads and the kernel lets this process use io_uring. */
     static boolean available() {
         return IoUring.isAvailable();
+    }
+
+    /** Why io_uring is not {@link #available}, in a line. */
+    static String unavailability() {
+        Throwable cause = IoUring.unavailabilityCause();
+        return cause == null ? "no cause given" : cause.toString();
     }
 
     @Override
