@@ -68,7 +68,10 @@ final class Exchange {
         return session != null;
     }
 
-    /** Whether requests may be read: the session goes on, the input is not at its end, and the answers are under the high-water mark. */
+    /**
+     * Whether requests may be read: the session goes on, the input is not at its end nor waiting
+     * for memory, and the answers are under the high-water mark.
+     */
     boolean takingInput() {
         return !over && !in.ended() && !in.starved() && out.pending() < HIGH_WATER_BYTES;
     }
@@ -133,7 +136,7 @@ final class Exchange {
         return !in.ended() && (in.available() > 0 || session.unread() > 0);
     }
 
-    /** Counts and logs why the connection failed, before it closes: a failing client at DEBUG, anything else as a bug. */
+    /** Counts and logs why the connection failed, before it closes: a failing client at DEBUG, else as a bug. */
     void failed(Throwable e) {
         if (e instanceof ClientMemory.Exhausted) {
             connections.context().stats().clientMemoryClosed.increment();

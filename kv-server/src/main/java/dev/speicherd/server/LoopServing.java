@@ -19,9 +19,6 @@ final class LoopServing implements Serving {
 
     private static final System.Logger LOG = System.getLogger(LoopServing.class.getName());
 
-    /** How often shutdown looks whether the loops' connections have finished. */
-    static final long SHUTDOWN_POLL_MILLIS = 10;
-
     private final Connections connections;
     private final List<EventLoop> loops;
     private final AtomicInteger next = new AtomicInteger();
@@ -67,11 +64,7 @@ final class LoopServing implements Serving {
     @Override
     public boolean shutdown(Duration grace) throws InterruptedException {
         loops.forEach(EventLoop::endInput);
-        long deadline = System.nanoTime() + grace.toNanos();
-        boolean clean;
-        while (!(clean = loops.stream().allMatch(loop -> loop.connections() == 0)) && System.nanoTime() < deadline) {
-            Thread.sleep(SHUTDOWN_POLL_MILLIS);
-        }
+        boolean clean = Serving.awaitDrained(grace, () -> loops.stream().allMatch(loop -> loop.connections() == 0));
         for (EventLoop loop : loops) {
             loop.close();
         }

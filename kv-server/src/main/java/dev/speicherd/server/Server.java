@@ -95,12 +95,18 @@ final class Server {
         boolean uring = switch (config.io()) {
             case NIO -> false;
             case IO_URING -> true;
-            case AUTO -> !Connections.syncsBeforeAnswering(config) && UringServing.available();
+            case AUTO -> !Connections.syncsBeforeAnswering(config) && uringHere();
         };
-        if (config.io() == ServerConfig.Io.AUTO && !uring && !Connections.syncsBeforeAnswering(config)) {
-            LOG.log(INFO, "io_uring is not available here, serving on nio: {0}", UringServing.unavailability());
-        }
         return uring ? new UringServing(connections, config) : new LoopServing(connections, config);
+    }
+
+    /** Whether io_uring is available; if not, says why in the log, as {@code auto} then serves on NIO. */
+    private static boolean uringHere() {
+        if (UringServing.available()) {
+            return true;
+        }
+        LOG.log(INFO, "io_uring is not available here, serving on nio: {0}", UringServing.unavailability());
+        return false;
     }
 
     /** What the connections run on, for the log. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * The event loops that carry connections' bytes, and the ports they accept on: the JDK's
@@ -39,6 +40,22 @@ sealed interface Serving permits LoopServing, UringServing {
         /** Stops accepting; connections already accepted are not touched. */
         @Override
         void close() throws IOException;
+    }
+
+    /** How often shutdown looks whether the loops' connections have finished. */
+    long SHUTDOWN_POLL_MILLIS = 10;
+
+    /**
+     * Waits until {@code drained} holds or {@code grace} has passed, looking every {@link
+     * #SHUTDOWN_POLL_MILLIS}; returns whether it holds.
+     */
+    static boolean awaitDrained(Duration grace, BooleanSupplier drained) throws InterruptedException {
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean clean;
+        while (!(clean = drained.getAsBoolean()) && System.nanoTime() < deadline) {
+            Thread.sleep(SHUTDOWN_POLL_MILLIS);
+        }
+        return clean;
     }
 
     /** The error for a port that cannot be bound, naming the protocol and the address. */

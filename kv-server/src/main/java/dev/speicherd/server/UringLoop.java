@@ -99,11 +99,7 @@ final class UringLoop {
     /** Called by a connection that waits for {@link ClientMemory}: it is tried again every few ms. */
     void waits(UringConnection connection) {
         waiting.add(connection);
-        if (!retryQueued) {
-            retryQueued = true;
-            executor.schedule(this::retryWaiting, EventLoop.STARVED_RETRY_MILLIS,
-                    TimeUnit.MILLISECONDS);
-        }
+        retryLater();
     }
 
     /** Stops reading from every connection: requests already here are answered, then each closes. */
@@ -143,9 +139,15 @@ final class UringLoop {
         beginTurn();
         waiting.removeIf(UringConnection::resume);
         if (!waiting.isEmpty()) {
+            retryLater();
+        }
+    }
+
+    /** Tries the waiting connections again in a few ms, unless that is already planned. */
+    private void retryLater() {
+        if (!retryQueued) {
             retryQueued = true;
-            executor.schedule(this::retryWaiting, EventLoop.STARVED_RETRY_MILLIS,
-                    TimeUnit.MILLISECONDS);
+            executor.schedule(this::retryWaiting, EventLoop.STARVED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 

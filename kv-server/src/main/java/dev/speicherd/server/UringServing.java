@@ -85,7 +85,8 @@ final class UringServing implements Serving {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.AUTO_READ, false) // a connection reads when it takes input
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true) // answers still leave after the client's end of stream
+                // answers still leave after the client's end of stream
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(UringConnection.QUEUED_BYTES / 2, UringConnection.QUEUED_BYTES))
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -118,18 +119,15 @@ final class UringServing implements Serving {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        channel.pipeline().addLast(new UringConnection(loops.get(channel.eventLoop()), connections, portProtocol, channel));
+        UringLoop loop = loops.get(channel.eventLoop());
+        channel.pipeline().addLast(new UringConnection(loop, connections, portProtocol, channel));
     }
 
     @Override
     public boolean shutdown(Duration grace) throws InterruptedException {
         loops.values().forEach(UringLoop::endInput);
-        long deadline = System.nanoTime() + grace.toNanos();
-        boolean clean;
-        while (!(clean = loops.values().stream().allMatch(loop -> loop.connections() == 0))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(LoopServing.SHUTDOWN_POLL_MILLIS);
-        }
+        boolean clean = Serving.awaitDrained(grace,
+                () -> loops.values().stream().allMatch(loop -> loop.connections() == 0));
         // Closes what is left: each closing connection gives its permit and memory back.
         group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await();
         return clean;
